@@ -1,0 +1,26 @@
+using AutoDiffGen.Generator.Ir;
+
+namespace AutoDiffGen.Generator.Differentiation;
+
+/// <summary>A differentiable parameter and the name of its adjoint in the generated signatures.</summary>
+internal sealed record AdjointParameter(string PrimalName, string AdjointName, TypeRef PrimalType);
+
+/// <summary>A tape the generated method keeps, with the element type it stores.</summary>
+internal sealed record TapeInfo(string Name, string ElementType);
+
+/// <summary>
+/// The reverse-mode program for one method: the instrumented forward sweep, the reverse sweep and every name they
+/// use. The emitter turns it into <c>FGradient</c>, <c>FPullback</c> and the private method both call.
+/// </summary>
+/// <remarks>Cached by the pipeline: plain data only.</remarks>
+internal sealed record AdjointMethod(
+    MethodIr Primal,
+    string CoreName,
+    string SeedName,
+    string ResultName,
+    EquatableArray<AdjointParameter> Adjoints,
+    EquatableArray<LocalInfo> Locals,
+    EquatableArray<LocalInfo> AdjointLocals,
+    EquatableArray<TapeInfo> Tapes,
+    EquatableArray<IrStmt> Forward,
+    EquatableArray<IrStmt> Reverse);

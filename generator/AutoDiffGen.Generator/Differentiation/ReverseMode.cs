@@ -1,0 +1,610 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using AutoDiffGen.Generator.Emission;
+using AutoDiffGen.Generator.Ir;
+using static AutoDiffGen.Generator.Ir.Ir;
+
+namespace AutoDiffGen.Generator.Differentiation;
+
+/// <summary>
+/// Source-to-source reverse mode. The forward sweep runs the primal body and stores on tapes what it is about to
+/// overwrite and the reverse sweep will need again (overwritten values, branch decisions, loop trip counts). The
+/// reverse sweep visits the statements backwards; before it handles an assignment it restores the overwritten value,
+/// so every variable reads as it did just before that statement ran, and the statement's local derivative can be
+/// evaluated from plain variables. Values that are never overwritten (straight-line code, counting-loop indices)
+/// cost no tape.
+/// </summary>
+internal sealed class ReverseMode
+{
+    private readonly MethodIr _method;
+    private readonly NameScope _names;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<string, TypeRef> _types = new();
+    private readonly Dictionary<string, string> _adjointNames = new();
+    private readonly Dictionary<string, int> _assignmentCounts = new();
+    private readonly HashSet<Assign> _assignedInLoop = new(ReferenceComparer<Assign>.Instance);
+    private readonly HashSet<string> _parameters = new();
+    private readonly HashSet<string> _needed = new();
+    private readonly Dictionary<string, TapeInfo> _tapes = new();
+    private readonly List<LocalInfo> _generatedLocals = new();
+    private Activity _activity = null!;
+    private Dictionary<IrExpr, IrExpr> _values = new();
+
+    private ReverseMode(MethodIr method, CancellationToken cancellationToken)
+    {
+        _method = method;
+        _cancellationToken = cancellationToken;
+        _names = new NameScope(method.Parameters.Select(p => p.Name).Concat(method.Locals.Select(l => l.Name)).Concat([method.Name]));
+    }
+
+    /// <summary>Whether the result of <paramref name="method"/> depends on a differentiable parameter at all.</summary>
+    public static bool ResultDependsOnInputs(MethodIr method)
+    {
+        var builder = new ReverseMode(method, CancellationToken.None);
+        builder.Analyze(out string result);
+        return builder._activity.IsActive(result);
+    }
+
+    public static AdjointMethod Differentiate(MethodIr method, CancellationToken cancellationToken)
+    {
+        var builder = new ReverseMode(method, cancellationToken);
+        return builder.Build();
+    }
+
+    private List<IrStmt> Analyze(out string resultName)
+    {
+        resultName = _names.Fresh("result");
+        (List<IrStmt> body, List<LocalInfo> flags) = ControlFlowLowering.Lower(_method.Body, _names, resultName, _method.ReturnKind);
+        foreach (ParameterIr parameter in _method.Parameters)
+        {
+            _types[parameter.Name] = parameter.Type;
+            _parameters.Add(parameter.Name);
+        }
+        foreach (LocalInfo local in _method.Locals.Concat(flags))
+        {
+            _types[local.Name] = local.Type;
+        }
+        _types[resultName] = TypeRef.Scalar(_method.ReturnKind);
+        _generatedLocals.AddRange(flags);
+        _generatedLocals.Add(new LocalInfo(resultName, _types[resultName]));
+
+        _activity = Activity.Analyze(body, _method.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Name), resultName, _types);
+        CountAssignments(body, inLoop: false);
+        FindNeeded(body);
+        return body;
+    }
+
+    private AdjointMethod Build()
+    {
+        List<IrStmt> body = Analyze(out string resultName);
+
+        // Public names first, so that the signature does not depend on the body.
+        var adjoints = new List<AdjointParameter>();
+        foreach (ParameterIr parameter in _method.Parameters.Where(p => p.IsDifferentiable))
+        {
+            string adjoint = _names.Fresh(NameScope.AdjointBase(parameter.Name));
+            _adjointNames[parameter.Name] = adjoint;
+            adjoints.Add(new AdjointParameter(parameter.Name, adjoint, parameter.Type));
+        }
+        string seed = _names.Fresh("seed");
+        var adjointLocals = new List<LocalInfo>();
+        foreach (LocalInfo local in _method.Locals.Concat(_generatedLocals).Where(l => _activity.IsActive(l.Name)))
+        {
+            string adjoint = _names.Fresh(NameScope.AdjointBase(local.Name));
+            _adjointNames[local.Name] = adjoint;
+            adjointLocals.Add(new LocalInfo(adjoint, local.Type));
+        }
+
+        (List<IrStmt> forward, List<IrStmt> reverse) = Transform(body, inLoop: false);
+        if (_activity.IsActive(resultName))
+        {
+            reverse.Insert(0, new Assign(_adjointNames[resultName], null, new VarRef(seed, _method.ReturnKind)));
+        }
+
+        return new AdjointMethod(
+            _method,
+            _names.Fresh(_method.Name + "ValueAndPullback"),
+            seed,
+            resultName,
+            adjoints.ToEquatableArray(),
+            _method.Locals.Concat(_generatedLocals).ToEquatableArray(),
+            adjointLocals.ToEquatableArray(),
+            _tapes.Values.OrderBy(t => t.Name, System.StringComparer.Ordinal).ToEquatableArray(),
+            forward.ToEquatableArray(),
+            reverse.ToEquatableArray());
+    }
+
+    // ---- analyses ----
+
+    private void CountAssignments(IEnumerable<IrStmt> statements, bool inLoop)
+    {
+        foreach (IrStmt statement in statements)
+        {
+            switch (statement)
+            {
+                case Assign a:
+                    _assignmentCounts[a.Target] = _assignmentCounts.TryGetValue(a.Target, out int n) ? n + 1 : 1;
+                    if (inLoop)
+                    {
+                        _assignedInLoop.Add(a);
+                    }
+                    break;
+                case If i:
+                    CountAssignments(i.Then, inLoop);
+                    CountAssignments(i.Else, inLoop);
+                    break;
+                case Loop l:
+                    CountAssignments(l.Body, true);
+                    CountAssignments(l.Step, true);
+                    break;
+                case ForRange f:
+                    CountAssignments(f.Body, true);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Finds the variables whose values the reverse sweep reads; only those are restored when overwritten.</summary>
+    private void FindNeeded(List<IrStmt> body)
+    {
+        foreach (IrStmt statement in IrWalk.All(body))
+        {
+            switch (statement)
+            {
+                case Assign a when IsActiveTarget(a):
+                    IrWalk.CollectReads(a.Value, _needed);
+                    if (a.Index is not null)
+                    {
+                        IrWalk.CollectReads(a.Index, _needed);
+                    }
+                    break;
+                case ForRange f:
+                    IrWalk.CollectReads(f.From, _needed);
+                    IrWalk.CollectReads(f.To, _needed);
+                    break;
+            }
+        }
+        // Restoring an element needs its index, and restoring an array needs the length of its adjoint.
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (Assign a in IrWalk.All(body).OfType<Assign>())
+            {
+                if (a.Index is not null && _needed.Contains(a.Target))
+                {
+                    foreach (string name in IrWalk.ReadNames(a.Index))
+                    {
+                        changed |= _needed.Add(name);
+                    }
+                }
+            }
+        }
+    }
+
+    private bool IsActiveTarget(Assign a) => _types.TryGetValue(a.Target, out TypeRef? type) && type.IsReal && _activity.IsActive(a.Target);
+
+    /// <summary>
+    /// Whether <paramref name="a"/> may replace a value that something else reads: not so for a local's declaration
+    /// outside loops, nor for a local assigned exactly once outside loops.
+    /// </summary>
+    private bool IsOverwrite(Assign a) =>
+        _assignedInLoop.Contains(a) ||
+        (!a.Declares && (_parameters.Contains(a.Target) || _assignmentCounts[a.Target] > 1));
+
+    /// <summary>Whether the forward sweep must store the value <paramref name="a"/> overwrites.</summary>
+    private bool Saves(Assign a)
+    {
+        if (a.Value is NewArray)
+        {
+            return (_needed.Contains(a.Target) || _activity.IsActive(a.Target)) && IsOverwrite(a);
+        }
+        return _needed.Contains(a.Target) && (a.Index is not null || IsOverwrite(a));
+    }
+
+    private bool HasReverseWork(IrStmt statement) => statement switch
+    {
+        Assign a => IsActiveTarget(a) || Saves(a),
+        If i => i.Then.Any(HasReverseWork) || i.Else.Any(HasReverseWork),
+        Loop l => l.Body.Any(HasReverseWork) || l.Step.Any(HasReverseWork),
+        ForRange f => f.Body.Any(HasReverseWork),
+        _ => false,
+    };
+
+    // ---- the two sweeps ----
+
+    private (List<IrStmt> Forward, List<IrStmt> Reverse) Transform(IReadOnlyList<IrStmt> statements, bool inLoop)
+    {
+        var forward = new List<IrStmt>();
+        var reverseParts = new List<List<IrStmt>>();
+        foreach (IrStmt statement in statements)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var reverse = new List<IrStmt>();
+            TransformOne(statement, inLoop, forward, reverse);
+            reverseParts.Add(reverse);
+        }
+        reverseParts.Reverse();
+        return (forward, reverseParts.SelectMany(p => p).ToList());
+    }
+
+    private void TransformOne(IrStmt statement, bool inLoop, List<IrStmt> forward, List<IrStmt> reverse)
+    {
+        if (!HasReverseWork(statement))
+        {
+            forward.Add(statement);
+            return;
+        }
+        switch (statement)
+        {
+            case Assign a:
+                TransformAssign(a, forward, reverse);
+                break;
+            case If branch:
+            {
+                string decision = NewLocal("branch", ScalarKind.Bool);
+                (List<IrStmt> thenForward, List<IrStmt> thenReverse) = Transform(branch.Then, inLoop);
+                (List<IrStmt> elseForward, List<IrStmt> elseReverse) = Transform(branch.Else, inLoop);
+                var decisionRef = new VarRef(decision, ScalarKind.Bool);
+                forward.Add(new Assign(decision, null, branch.Condition));
+                forward.Add(new If(decisionRef, thenForward.ToEquatableArray(), elseForward.ToEquatableArray()));
+                if (inLoop)
+                {
+                    forward.Add(new TapePush(Tape(TypeRef.Scalar(ScalarKind.Bool)), decisionRef));
+                    reverse.Add(new Assign(decision, null, new TapePop(Tape(TypeRef.Scalar(ScalarKind.Bool)), ScalarKind.Bool)));
+                }
+                reverse.Add(new If(decisionRef, thenReverse.ToEquatableArray(), elseReverse.ToEquatableArray()));
+                break;
+            }
+            case Loop loop:
+            {
+                string count = NewLocal("iterations", ScalarKind.Int32);
+                var countRef = new VarRef(count, ScalarKind.Int32);
+                (List<IrStmt> bodyForward, List<IrStmt> bodyReverse) = Transform(loop.Body, inLoop: true);
+                (List<IrStmt> stepForward, List<IrStmt> stepReverse) = Transform(loop.Step, inLoop: true);
+                bodyForward.Insert(0, new Assign(count, null, Add(countRef, Const(1, ScalarKind.Int32))));
+                forward.Add(new Assign(count, null, Const(0, ScalarKind.Int32)));
+                forward.Add(new Loop(loop.Condition, bodyForward.ToEquatableArray(), stepForward.ToEquatableArray(), loop.TestFirst));
+                if (inLoop)
+                {
+                    forward.Add(new TapePush(Tape(TypeRef.Scalar(ScalarKind.Int32)), countRef));
+                    reverse.Add(new Assign(count, null, new TapePop(Tape(TypeRef.Scalar(ScalarKind.Int32)), ScalarKind.Int32)));
+                }
+                reverse.Add(new Loop(
+                    Compare(BinaryOp.Greater, countRef, Const(0, ScalarKind.Int32)),
+                    stepReverse.Concat(bodyReverse).ToEquatableArray(),
+                    EquatableArray.Of<IrStmt>(new Assign(count, null, Sub(countRef, Const(1, ScalarKind.Int32)))),
+                    TestFirst: true));
+                break;
+            }
+            case ForRange range:
+            {
+                (List<IrStmt> bodyForward, List<IrStmt> bodyReverse) = Transform(range.Body, inLoop: true);
+                forward.Add(range with { Body = bodyForward.ToEquatableArray() });
+                IrExpr one = Const(1, ScalarKind.Int32);
+                reverse.Add(range.Descending
+                    ? new ForRange(range.Index, range.To, Add(range.From, one), Descending: false, bodyReverse.ToEquatableArray())
+                    : new ForRange(range.Index, Sub(range.To, one), range.From, Descending: true, bodyReverse.ToEquatableArray()));
+                break;
+            }
+            default:
+                forward.Add(statement);
+                break;
+        }
+    }
+
+    private void TransformAssign(Assign a, List<IrStmt> forward, List<IrStmt> reverse)
+    {
+        TypeRef type = _types[a.Target];
+        bool active = IsActiveTarget(a);
+        bool saves = Saves(a);
+
+        if (a.Value is NewArray)
+        {
+            // A fresh array (and its adjoint, allocated beside it); in a loop the previous ones are kept on a tape.
+            string? adjoint = active ? _adjointNames[a.Target] : null;
+            if (saves)
+            {
+                forward.Add(new TapePush(Tape(type), new VarRef(a.Target, type.Element, type.Shape)));
+                if (adjoint is not null)
+                {
+                    forward.Add(new TapePush(Tape(type), new VarRef(adjoint, type.Element, type.Shape)));
+                    reverse.Add(new Assign(adjoint, null, new TapePop(Tape(type), type.Element)));
+                }
+                reverse.Add(new Assign(a.Target, null, new TapePop(Tape(type), type.Element)));
+            }
+            forward.Add(a);
+            if (adjoint is not null)
+            {
+                forward.Add(new Assign(adjoint, null, new NewArray(new LengthOf(a.Target), type.Element)));
+            }
+            return;
+        }
+
+        ScalarKind kind = type.Element;
+        IrStmt? restore = null;
+        if (saves)
+        {
+            IrExpr old = a.Index is null ? new VarRef(a.Target, kind) : new ElementRef(a.Target, a.Index, kind);
+            forward.Add(new TapePush(Tape(TypeRef.Scalar(kind)), old));
+            restore = new Assign(a.Target, a.Index, new TapePop(Tape(TypeRef.Scalar(kind)), kind));
+        }
+        forward.Add(a);
+
+        if (!active)
+        {
+            if (restore is not null)
+            {
+                reverse.Add(restore);
+            }
+            return;
+        }
+
+        _values = new Dictionary<IrExpr, IrExpr>();
+        int start = reverse.Count;
+        TransformActiveAssign(a, kind, restore, reverse);
+        if (reverse.Count > start)
+        {
+            reverse.Insert(start, new Comment(SourcePrinter.Statement(a)));
+        }
+    }
+
+    private void TransformActiveAssign(Assign a, ScalarKind kind, IrStmt? restore, List<IrStmt> reverse)
+    {
+        string adjointName = _adjointNames[a.Target];
+        if (a.Index is not null)
+        {
+            // dA[i] holds the adjoint of the value stored; take it and clear the slot for the value it replaced.
+            string taken = _names.Fresh(adjointName + "Element");
+            reverse.Add(new Define(taken, kind, new ElementRef(adjointName, a.Index, kind)));
+            reverse.Add(new Assign(adjointName, a.Index, Const(0, kind)));
+            if (restore is not null)
+            {
+                reverse.Add(restore);
+            }
+            Propagate(a.Value, new VarRef(taken, kind), reverse);
+            return;
+        }
+
+        bool readsItself = IrWalk.ReadNames(a.Value).Contains(a.Target);
+        bool mustClear = IsOverwrite(a);
+        if (readsItself)
+        {
+            string taken = _names.Fresh(adjointName + "New");
+            reverse.Add(new Define(taken, kind, new VarRef(adjointName, kind)));
+            reverse.Add(new Assign(adjointName, null, Const(0, kind)));
+            if (restore is not null)
+            {
+                reverse.Add(restore);
+            }
+            Propagate(a.Value, new VarRef(taken, kind), reverse);
+        }
+        else
+        {
+            if (restore is not null)
+            {
+                reverse.Add(restore);
+            }
+            Propagate(a.Value, new VarRef(adjointName, kind), reverse);
+            if (mustClear)
+            {
+                reverse.Add(new Assign(adjointName, null, Const(0, kind)));
+            }
+        }
+    }
+
+    // ---- local derivatives ----
+
+    /// <summary>Adds <paramref name="adjoint"/> × ∂expr/∂v into the adjoint of every active v in <paramref name="expr"/>.</summary>
+    private void Propagate(IrExpr expr, IrExpr adjoint, List<IrStmt> output)
+    {
+        if (!_activity.IsActive(expr) || adjoint is Literal { Value: 0 })
+        {
+            return;
+        }
+        switch (expr)
+        {
+            case VarRef v:
+                output.Add(new Accumulate(_adjointNames[v.Name], null, adjoint));
+                break;
+            case ElementRef e:
+                output.Add(new Accumulate(_adjointNames[e.Array], e.Index, adjoint));
+                break;
+            case Unary { Op: UnaryOp.Negate } negate:
+                Propagate(negate.Operand, Neg(adjoint), output);
+                break;
+            case Cast cast:
+                Propagate(cast.Operand, cast.Operand.Kind == adjoint.Kind ? adjoint : new Cast(adjoint, cast.Operand.Kind), output);
+                break;
+            case Binary binary:
+            {
+                IrExpr dy = Share(adjoint, output);
+                IrExpr?[] contributions = DerivativeRules.ForBinary(binary.Op, Placeholder(0, binary.Kind), Placeholder(1, binary.Kind), ResultPlaceholder(binary.Kind), dy, binary.Kind);
+                PropagateOperands(binary, [binary.Left, binary.Right], contributions, output);
+                break;
+            }
+            case MathCall call:
+            {
+                IrExpr dy = Share(adjoint, output);
+                IrExpr[] placeholders = call.Args.Select((arg, i) => Placeholder(i, arg.Kind)).ToArray();
+                IrExpr?[] contributions = DerivativeRules.ForMath(call.Function)(placeholders, ResultPlaceholder(call.Kind), dy, call.Kind);
+                PropagateOperands(call, call.Args.ToArray(), contributions, output);
+                break;
+            }
+            case Conditional conditional:
+            {
+                IrExpr dy = Share(adjoint, output);
+                var whenTrue = new List<IrStmt>();
+                var whenFalse = new List<IrStmt>();
+                Dictionary<IrExpr, IrExpr> outer = _values;
+                _values = new Dictionary<IrExpr, IrExpr>(outer);
+                Propagate(conditional.WhenTrue, dy, whenTrue);
+                _values = new Dictionary<IrExpr, IrExpr>(outer);
+                Propagate(conditional.WhenFalse, dy, whenFalse);
+                _values = outer;
+                output.Add(new If(conditional.Condition, whenTrue.ToEquatableArray(), whenFalse.ToEquatableArray()));
+                break;
+            }
+            case DiffCall call:
+                PropagateCall(call, adjoint, output);
+                break;
+        }
+    }
+
+    /// <summary>Applies a rule's contributions to the active operands, computing only the operand values they read.</summary>
+    private void PropagateOperands(IrExpr node, IReadOnlyList<IrExpr> operands, IrExpr?[] contributions, List<IrStmt> output)
+    {
+        var resolved = new List<(IrExpr Operand, IrExpr Contribution)>();
+        for (int i = 0; i < operands.Count; i++)
+        {
+            IrExpr? contribution = i < contributions.Length ? contributions[i] : null;
+            if (contribution is null || !_activity.IsActive(operands[i]))
+            {
+                continue;
+            }
+            resolved.Add((operands[i], Substitute(contribution, operands, node, output)));
+        }
+        foreach ((IrExpr operand, IrExpr contribution) in resolved)
+        {
+            Propagate(operand, contribution, output);
+        }
+    }
+
+    private void PropagateCall(DiffCall call, IrExpr adjoint, List<IrStmt> output)
+    {
+        IrExpr seed = Share(adjoint, output);
+        var args = new List<IrExpr>();
+        var adjoints = new List<AdjointArg>();
+        var deferred = new List<(IrExpr Argument, IrExpr Adjoint)>();
+        for (int i = 0; i < call.Args.Count; i++)
+        {
+            IrExpr argument = call.Args[i];
+            CalleeParameter parameter = call.Callee.Parameters[i];
+            if (parameter.Type.IsSequence)
+            {
+                var sequence = (VarRef)argument;
+                args.Add(sequence);
+                if (parameter.IsDifferentiable)
+                {
+                    adjoints.Add(_activity.IsActive(sequence.Name)
+                        ? new AdjointArg(_adjointNames[sequence.Name], IsRef: false)
+                        : new AdjointArg($"{KnownNames.ScratchAdjoint}<{ScalarKinds.Keyword(sequence.Kind)}>.Get({sequence.Name}.Length)", IsRef: false));
+                }
+                continue;
+            }
+            args.Add(Value(argument, output));
+            if (!parameter.IsDifferentiable)
+            {
+                continue;
+            }
+            if (argument is VarRef scalar && _activity.IsActive(scalar.Name) && scalar.Kind == parameter.Type.Element)
+            {
+                adjoints.Add(new AdjointArg(_adjointNames[scalar.Name], IsRef: true));
+                continue;
+            }
+            string temporary = _names.Numbered("adj");
+            output.Add(new Define(temporary, parameter.Type.Element, Const(0, parameter.Type.Element)));
+            adjoints.Add(new AdjointArg(temporary, IsRef: true));
+            if (_activity.IsActive(argument))
+            {
+                deferred.Add((argument, new VarRef(temporary, parameter.Type.Element)));
+            }
+        }
+        output.Add(new PullbackCall(call.Callee, args.ToEquatableArray(), seed, adjoints.ToEquatableArray()));
+        foreach ((IrExpr argument, IrExpr argumentAdjoint) in deferred)
+        {
+            Propagate(argument, argumentAdjoint, output);
+        }
+    }
+
+    private const string PlaceholderPrefix = "\u0001operand";
+    private const string ResultPlaceholderName = "\u0001result";
+
+    private static IrExpr Placeholder(int index, ScalarKind kind) => new VarRef(PlaceholderPrefix + index, kind);
+
+    private static IrExpr ResultPlaceholder(ScalarKind kind) => new VarRef(ResultPlaceholderName, kind);
+
+    /// <summary>Replaces operand and result placeholders in a rule's output by values computed from the restored state.</summary>
+    private IrExpr Substitute(IrExpr expr, IReadOnlyList<IrExpr> operands, IrExpr node, List<IrStmt> output) => expr switch
+    {
+        VarRef { Name: ResultPlaceholderName } => Value(node, output),
+        VarRef v when v.Name.StartsWith(PlaceholderPrefix, System.StringComparison.Ordinal) =>
+            Value(operands[int.Parse(v.Name.Substring(PlaceholderPrefix.Length), System.Globalization.CultureInfo.InvariantCulture)], output),
+        Unary u => u with { Operand = Substitute(u.Operand, operands, node, output) },
+        Binary b => b with { Left = Substitute(b.Left, operands, node, output), Right = Substitute(b.Right, operands, node, output) },
+        Conditional c => c with
+        {
+            Condition = Substitute(c.Condition, operands, node, output),
+            WhenTrue = Substitute(c.WhenTrue, operands, node, output),
+            WhenFalse = Substitute(c.WhenFalse, operands, node, output),
+        },
+        Cast c => c with { Operand = Substitute(c.Operand, operands, node, output) },
+        MathCall m => m with { Args = m.Args.Select(a => Substitute(a, operands, node, output)).ToEquatableArray() },
+        _ => expr,
+    };
+
+    /// <summary>
+    /// An expression for <paramref name="expr"/>'s value that is cheap to repeat: leaves as they are, anything else
+    /// computed once into a temporary <c>tN</c> (the same subexpression shares one temporary).
+    /// </summary>
+    private IrExpr Value(IrExpr expr, List<IrStmt> output)
+    {
+        if (expr is Literal or VarRef or LengthOf or ElementRef || !expr.Kind.IsReal())
+        {
+            return expr;
+        }
+        if (_values.TryGetValue(expr, out IrExpr? known))
+        {
+            return known;
+        }
+        IrExpr rebuilt = expr switch
+        {
+            Unary u => u with { Operand = Value(u.Operand, output) },
+            Binary b => b with { Left = Value(b.Left, output), Right = Value(b.Right, output) },
+            Conditional c => c with { WhenTrue = Value(c.WhenTrue, output), WhenFalse = Value(c.WhenFalse, output) },
+            Cast c => c with { Operand = Value(c.Operand, output) },
+            MathCall m => m with { Args = m.Args.Select(a => Value(a, output)).ToEquatableArray() },
+            DiffCall d => d with { Args = d.Args.Select(a => a is VarRef ? a : Value(a, output)).ToEquatableArray() },
+            _ => expr,
+        };
+        string temporary = _names.Numbered("t");
+        output.Add(new Define(temporary, expr.Kind, rebuilt));
+        var reference = new VarRef(temporary, expr.Kind);
+        _values[expr] = reference;
+        return reference;
+    }
+
+    /// <summary>An adjoint that may be used several times: a variable or constant as it is, anything else in a temporary.</summary>
+    private IrExpr Share(IrExpr adjoint, List<IrStmt> output)
+    {
+        if (adjoint is VarRef or Literal)
+        {
+            return adjoint;
+        }
+        string temporary = _names.Numbered("adj");
+        output.Add(new Define(temporary, adjoint.Kind, adjoint));
+        return new VarRef(temporary, adjoint.Kind);
+    }
+
+    private string NewLocal(string prefix, ScalarKind kind)
+    {
+        string name = _names.Numbered(prefix);
+        _generatedLocals.Add(new LocalInfo(name, TypeRef.Scalar(kind)));
+        return name;
+    }
+
+    private string Tape(TypeRef type)
+    {
+        string elementType = type.IsScalar ? ScalarKinds.Keyword(type.Element) : type.Name;
+        if (!_tapes.TryGetValue(elementType, out TapeInfo? tape))
+        {
+            string suffix = type.IsScalar ? Capitalize(ScalarKinds.Keyword(type.Element)) : Capitalize(ScalarKinds.Keyword(type.Element)) + "Array";
+            tape = new TapeInfo(_names.Fresh("tape" + suffix), elementType);
+            _tapes[elementType] = tape;
+        }
+        return tape.Name;
+    }
+
+    private static string Capitalize(string s) => char.ToUpperInvariant(s[0]) + s.Substring(1);
+}

@@ -1,0 +1,79 @@
+namespace AutoDiffGen.Generator.Ir;
+
+/// <summary>
+/// An expression of a [Differentiable] body: a small recursive tree, pure by construction (assignments are
+/// statements). <see cref="Kind"/> is the scalar kind of its value.
+/// </summary>
+/// <remarks>Cached by the pipeline: immutable and structurally equal; holds no Roslyn objects.</remarks>
+internal abstract record IrExpr(ScalarKind Kind);
+
+/// <summary>A numeric or Boolean constant (Booleans are 0 and 1).</summary>
+internal sealed record Literal(double Value, ScalarKind Kind) : IrExpr(Kind);
+
+/// <summary>A read of a local, a parameter or a generated variable. For a sequence, <see cref="IrExpr.Kind"/> is its element kind.</summary>
+internal sealed record VarRef(string Name, ScalarKind Kind, ValueShape Shape = ValueShape.Scalar) : IrExpr(Kind);
+
+/// <summary><c>Array[Index]</c> on an array or span.</summary>
+internal sealed record ElementRef(string Array, IrExpr Index, ScalarKind Kind) : IrExpr(Kind);
+
+/// <summary><c>Array.Length</c>.</summary>
+internal sealed record LengthOf(string Array) : IrExpr(ScalarKind.Int32);
+
+/// <summary>The unary operators.</summary>
+internal enum UnaryOp
+{
+    Negate,
+    Not,
+}
+
+/// <summary>A unary operation.</summary>
+internal sealed record Unary(UnaryOp Op, IrExpr Operand, ScalarKind Kind) : IrExpr(Kind);
+
+/// <summary>The binary operators. Comparisons and logical operators yield <see cref="ScalarKind.Bool"/>.</summary>
+internal enum BinaryOp
+{
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Remainder,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    Equal,
+    NotEqual,
+    And,
+    Or,
+}
+
+/// <summary>A binary operation on two operands of the same kind (the parser makes conversions explicit).</summary>
+internal sealed record Binary(BinaryOp Op, IrExpr Left, IrExpr Right, ScalarKind Kind) : IrExpr(Kind);
+
+/// <summary><c>Condition ? WhenTrue : WhenFalse</c>.</summary>
+internal sealed record Conditional(IrExpr Condition, IrExpr WhenTrue, IrExpr WhenFalse, ScalarKind Kind) : IrExpr(Kind);
+
+/// <summary>A numeric conversion to <see cref="IrExpr.Kind"/>.</summary>
+internal sealed record Cast(IrExpr Operand, ScalarKind Kind) : IrExpr(Kind);
+
+/// <summary>A call to a function of <c>System.Math</c> or <c>System.MathF</c>, printed for <see cref="IrExpr.Kind"/>.</summary>
+internal sealed record MathCall(MathFunction Function, EquatableArray<IrExpr> Args, ScalarKind Kind) : IrExpr(Kind);
+
+/// <summary>A parameter of a differentiable callee: its type and whether it has an adjoint in the callee's pullback.</summary>
+internal sealed record CalleeParameter(TypeRef Type, bool IsDifferentiable);
+
+/// <summary>A differentiable method that a body calls, named so that its pullback can be found by convention.</summary>
+/// <param name="ContainingType">Fully qualified, with <c>global::</c>.</param>
+internal sealed record CalleeInfo(string ContainingType, string Name, EquatableArray<CalleeParameter> Parameters, ScalarKind ReturnKind)
+{
+    public string PullbackName => Name + "Pullback";
+}
+
+/// <summary>A call to another [Differentiable] method (a sequence argument is always a <see cref="VarRef"/>).</summary>
+internal sealed record DiffCall(CalleeInfo Callee, EquatableArray<IrExpr> Args) : IrExpr(Callee.ReturnKind);
+
+/// <summary><c>new T[Length]</c>; appears only as the value assigned to a local array.</summary>
+internal sealed record NewArray(IrExpr Length, ScalarKind Kind) : IrExpr(Kind);
+
+/// <summary>Generated code only: the value on top of a tape, removed.</summary>
+internal sealed record TapePop(string Tape, ScalarKind Kind) : IrExpr(Kind);

@@ -1,0 +1,684 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using AutoDiffGen.Generator.Diagnostics;
+using AutoDiffGen.Generator.Ir;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AutoDiffGen.Generator.Parsing;
+
+/// <summary>
+/// Lowers the <see cref="IOperation"/> tree of a method body into IR. Everything it does not understand becomes a
+/// diagnostic at the construct's own location, and lowering goes on so that one build reports every problem.
+/// It never throws on user code; invalid (half-typed) code sets <see cref="SawInvalidCode"/>.
+/// </summary>
+internal sealed class OperationLowering
+{
+    private readonly IMethodSymbol _method;
+    private readonly ScalarKind _returnKind;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<ILocalSymbol, string> _localNames = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TypeRef> _parameterTypes = new(StringComparer.Ordinal);
+    private readonly List<DiagnosticInfo> _diagnostics = new();
+    private readonly List<LocalInfo> _locals = new();
+
+    public OperationLowering(IMethodSymbol method, ScalarKind returnKind, IReadOnlyList<ParameterIr> parameters, CancellationToken cancellationToken)
+    {
+        _method = method;
+        _returnKind = returnKind;
+        _cancellationToken = cancellationToken;
+        foreach (ParameterIr parameter in parameters)
+        {
+            _usedNames.Add(parameter.Name);
+            _parameterTypes[parameter.Name] = parameter.Type;
+        }
+        // Every local name of the body is reserved up front, so renamed locals never take a user's name.
+        foreach (string localName in CollectLocalNames(method))
+        {
+            _usedNames.Add(Identifiers.Escape(localName));
+        }
+    }
+
+    public IReadOnlyList<DiagnosticInfo> Diagnostics => _diagnostics;
+
+    public IReadOnlyList<LocalInfo> Locals => _locals;
+
+    public bool SawInvalidCode { get; private set; }
+
+    public EquatableArray<IrStmt> LowerBody(IMethodBodyOperation body)
+    {
+        IBlockOperation? block = body.BlockBody ?? body.ExpressionBody;
+        var statements = new List<IrStmt>();
+        if (block is not null)
+        {
+            LowerBlock(block, statements);
+        }
+        return statements.ToEquatableArray();
+    }
+
+    /// <summary>The names of every local declared anywhere in the method, read from syntax.</summary>
+    private static IEnumerable<string> CollectLocalNames(IMethodSymbol method)
+    {
+        foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+        {
+            foreach (SyntaxNode node in reference.GetSyntax().DescendantNodes())
+            {
+                switch (node)
+                {
+                    case VariableDeclaratorSyntax variable:
+                        yield return variable.Identifier.ValueText;
+                        break;
+                    case ForEachStatementSyntax forEach:
+                        yield return forEach.Identifier.ValueText;
+                        break;
+                    case SingleVariableDesignationSyntax designation:
+                        yield return designation.Identifier.ValueText;
+                        break;
+                }
+            }
+        }
+    }
+
+    // ---- statements ----
+
+    private void LowerBlock(IBlockOperation block, List<IrStmt> output)
+    {
+        if (block.Syntax is UnsafeStatementSyntax)
+        {
+            Unsupported(block.Syntax, "an unsafe block", "move pointer code into a method that is not [Differentiable]");
+            return;
+        }
+        foreach (IOperation operation in block.Operations)
+        {
+            LowerStatement(operation, output);
+        }
+    }
+
+    private void LowerStatement(IOperation operation, List<IrStmt> output)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        switch (operation)
+        {
+            case IBlockOperation block:
+                LowerBlock(block, output);
+                break;
+            case IVariableDeclarationGroupOperation group:
+                foreach (IVariableDeclarationOperation declaration in group.Declarations)
+                {
+                    foreach (IVariableDeclaratorOperation declarator in declaration.Declarators)
+                    {
+                        LowerDeclarator(declarator, declaration.Initializer, output);
+                    }
+                }
+                break;
+            case IExpressionStatementOperation { Operation: var expression }:
+                LowerExpressionStatement(expression, output);
+                break;
+            case IReturnOperation { ReturnedValue: { } value }:
+                output.Add(new Return(ConvertTo(LowerExpr(value), _returnKind)));
+                break;
+            case IConditionalOperation conditional:
+                output.Add(new If(
+                    LowerExpr(conditional.Condition),
+                    LowerNested(conditional.WhenTrue),
+                    conditional.WhenFalse is null ? EquatableArray<IrStmt>.Empty : LowerNested(conditional.WhenFalse)));
+                break;
+            case IForLoopOperation forLoop:
+                LowerFor(forLoop, output);
+                break;
+            case IWhileLoopOperation whileLoop:
+                output.Add(new Loop(
+                    whileLoop.Condition is null ? new Literal(1, ScalarKind.Bool) : LowerExpr(whileLoop.Condition),
+                    LowerNested(whileLoop.Body),
+                    EquatableArray<IrStmt>.Empty,
+                    whileLoop.ConditionIsTop));
+                break;
+            case IForEachLoopOperation forEach:
+                LowerForEach(forEach, output);
+                break;
+            case IBranchOperation { BranchKind: BranchKind.Break }:
+                output.Add(new Break());
+                break;
+            case IBranchOperation { BranchKind: BranchKind.Continue }:
+                output.Add(new Continue());
+                break;
+            case IEmptyOperation:
+                break;
+            case IInvalidOperation:
+                SawInvalidCode = true;
+                break;
+            default:
+                UnsupportedStatement(operation);
+                break;
+        }
+    }
+
+    private EquatableArray<IrStmt> LowerNested(IOperation operation)
+    {
+        var nested = new List<IrStmt>();
+        LowerStatement(operation, nested);
+        return nested.ToEquatableArray();
+    }
+
+    private void LowerDeclarator(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? sharedInitializer, List<IrStmt> output)
+    {
+        ILocalSymbol local = declarator.Symbol;
+        if (local.IsConst)
+        {
+            return; // Every use of a constant is folded to its value.
+        }
+        if (local.RefKind != RefKind.None)
+        {
+            Unsupported(declarator.Syntax, "a ref local", "use an ordinary local");
+            return;
+        }
+        TypeRef type = TypeMapping.From(local.Type);
+        if (local.Type.TypeKind == TypeKind.Error)
+        {
+            SawInvalidCode = true;
+            return;
+        }
+        if (type.Element == ScalarKind.Other || type.Shape is ValueShape.Span or ValueShape.ReadOnlySpan)
+        {
+            Unsupported(declarator.Syntax, $"a local of type '{local.Type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}'",
+                "locals must be double, float, int, long, bool or an array of those");
+            return;
+        }
+        string name = DeclareLocal(local, type);
+        IOperation? initializer = (declarator.Initializer ?? sharedInitializer)?.Value;
+        if (initializer is not null)
+        {
+            output.Add(new Assign(name, null, LowerAssignedValue(initializer, type), Declares: true));
+        }
+    }
+
+    private string DeclareLocal(ILocalSymbol local, TypeRef type)
+    {
+        if (_localNames.TryGetValue(local, out string? existing))
+        {
+            return existing;
+        }
+        string baseName = Identifiers.Escape(local.Name);
+        string name = baseName;
+        // A local that reuses a name from a sibling scope is renamed, since all locals share one scope in generated code.
+        if (_locals.Any(l => l.Name == name))
+        {
+            for (int suffix = 1; _usedNames.Contains(name) ; suffix++)
+            {
+                name = baseName + "_" + suffix.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+        _usedNames.Add(name);
+        _localNames[local] = name;
+        _locals.Add(new LocalInfo(name, type));
+        return name;
+    }
+
+    private string FreshLocal(string baseName, TypeRef type)
+    {
+        string name = baseName;
+        for (int suffix = 1; _usedNames.Contains(name); suffix++)
+        {
+            name = baseName + suffix.ToString(CultureInfo.InvariantCulture);
+        }
+        _usedNames.Add(name);
+        _locals.Add(new LocalInfo(name, type));
+        return name;
+    }
+
+    private IrExpr LowerAssignedValue(IOperation value, TypeRef targetType)
+    {
+        if (targetType.Shape == ValueShape.Array)
+        {
+            if (value is IArrayCreationOperation { DimensionSizes.Length: 1, Initializer: null } creation)
+            {
+                return new NewArray(ConvertTo(LowerExpr(creation.DimensionSizes[0]), ScalarKind.Int32), targetType.Element);
+            }
+            if (value is IInvalidOperation || value.Type?.TypeKind == TypeKind.Error)
+            {
+                SawInvalidCode = true;
+                return new Literal(0, ScalarKind.Int32);
+            }
+            Unsupported(value.Syntax, "an array local that is not created with 'new T[length]'",
+                "create local arrays with 'new double[n]' and fill them element by element");
+            return new Literal(0, ScalarKind.Int32);
+        }
+        return ConvertTo(LowerExpr(value), targetType.Element);
+    }
+
+    private void LowerExpressionStatement(IOperation expression, List<IrStmt> output)
+    {
+        switch (expression)
+        {
+            case ISimpleAssignmentOperation assignment:
+                if (LowerTarget(assignment.Target, out string assigned, out IrExpr? assignedIndex, out TypeRef assignedType))
+                {
+                    output.Add(new Assign(assigned, assignedIndex, assignedIndex is null
+                        ? LowerAssignedValue(assignment.Value, assignedType)
+                        : ConvertTo(LowerExpr(assignment.Value), assignedType.Element)));
+                }
+                break;
+            case ICompoundAssignmentOperation compound:
+                if (compound.OperatorMethod is not null)
+                {
+                    UnsupportedExpression(compound, "it calls a user-defined operator");
+                }
+                else if (LowerTarget(compound.Target, out string target, out IrExpr? index, out TypeRef type))
+                {
+                    IrExpr current = index is null ? new VarRef(target, type.Element) : new ElementRef(target, index, type.Element);
+                    IrExpr value = LowerBinary(compound.OperatorKind, current, LowerExpr(compound.Value), compound);
+                    output.Add(new Assign(target, index, ConvertTo(value, type.Element)));
+                }
+                break;
+            case IIncrementOrDecrementOperation increment:
+                if (LowerTarget(increment.Target, out string incremented, out IrExpr? incrementIndex, out TypeRef incrementedType))
+                {
+                    IrExpr current = incrementIndex is null
+                        ? new VarRef(incremented, incrementedType.Element)
+                        : new ElementRef(incremented, incrementIndex, incrementedType.Element);
+                    BinaryOp op = increment.Kind == OperationKind.Increment ? BinaryOp.Add : BinaryOp.Subtract;
+                    output.Add(new Assign(incremented, incrementIndex, new Binary(op, current, new Literal(1, incrementedType.Element), incrementedType.Element)));
+                }
+                break;
+            case IInvalidOperation:
+                SawInvalidCode = true;
+                break;
+            case IInvocationOperation invocation:
+                Unsupported(invocation.Syntax, $"a call whose result is discarded ('{Describe(invocation.TargetMethod)}')",
+                    "a [Differentiable] method computes its result from its inputs only; remove the call or use its value");
+                break;
+            case IThrowOperation:
+                Unsupported(expression.Syntax, "a throw statement", "validate the arguments before calling the [Differentiable] method");
+                break;
+            default:
+                UnsupportedExpression(expression, "only assignments, compound assignments, ++ and -- can stand as statements");
+                break;
+        }
+    }
+
+    /// <summary>Resolves an assignment target: a local or scalar parameter, or an element of a local array.</summary>
+    private bool LowerTarget(IOperation target, out string name, out IrExpr? index, out TypeRef type)
+    {
+        name = string.Empty;
+        index = null;
+        type = TypeRef.Scalar(ScalarKind.Other);
+        switch (target)
+        {
+            case ILocalReferenceOperation local when _localNames.TryGetValue(local.Local, out string? localName):
+                name = localName;
+                type = _locals.First(l => l.Name == localName).Type;
+                return true;
+            case IParameterReferenceOperation parameter when _parameterTypes.TryGetValue(Identifiers.Escape(parameter.Parameter.Name), out TypeRef? parameterType):
+                if (!parameterType.IsScalar)
+                {
+                    AssignmentToNonLocal(target, "a parameter array or span");
+                    return false;
+                }
+                name = Identifiers.Escape(parameter.Parameter.Name);
+                type = parameterType;
+                return true;
+            case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation arrayLocal, Indices.Length: 1 } element
+                when _localNames.TryGetValue(arrayLocal.Local, out string? arrayName):
+                name = arrayName;
+                type = _locals.First(l => l.Name == arrayName).Type;
+                index = ConvertTo(LowerExpr(element.Indices[0]), ScalarKind.Int32);
+                return true;
+            case IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation }:
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation }:
+                AssignmentToNonLocal(target, "an element of a parameter");
+                return false;
+            case IFieldReferenceOperation:
+            case IPropertyReferenceOperation:
+                AssignmentToNonLocal(target, "a field or property");
+                return false;
+            case IInvalidOperation:
+                SawInvalidCode = true;
+                return false;
+            default:
+                if (target.Type?.TypeKind == TypeKind.Error)
+                {
+                    SawInvalidCode = true;
+                    return false;
+                }
+                AssignmentToNonLocal(target, "not a local variable");
+                return false;
+        }
+    }
+
+    private void LowerFor(IForLoopOperation forLoop, List<IrStmt> output)
+    {
+        foreach (IOperation before in forLoop.Before)
+        {
+            LowerStatement(before, output);
+        }
+        var step = new List<IrStmt>();
+        foreach (IOperation bottom in forLoop.AtLoopBottom)
+        {
+            LowerStatement(bottom, step);
+        }
+        IrExpr condition = forLoop.Condition is null ? new Literal(1, ScalarKind.Bool) : LowerExpr(forLoop.Condition);
+        output.Add(new Loop(condition, LowerNested(forLoop.Body), step.ToEquatableArray(), TestFirst: true));
+    }
+
+    private void LowerForEach(IForEachLoopOperation forEach, List<IrStmt> output)
+    {
+        IOperation collection = forEach.Collection is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : forEach.Collection;
+        IrExpr sequence = LowerExpr(collection);
+        if (sequence is not VarRef { Shape: not ValueShape.Scalar } array ||
+            forEach.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: var element })
+        {
+            if (!SawInvalidCode)
+            {
+                Unsupported(forEach.Syntax, "a foreach loop over something other than an array or span variable",
+                    "iterate over an array or span parameter or local, or use a for loop");
+            }
+            return;
+        }
+        TypeRef elementType = TypeMapping.From(element.Type);
+        string elementName = DeclareLocal(element, elementType);
+        string index = FreshLocal(elementName + "Index", TypeRef.Scalar(ScalarKind.Int32));
+        var body = new List<IrStmt>
+        {
+            new Assign(elementName, null, ConvertTo(new ElementRef(array.Name, new VarRef(index, ScalarKind.Int32), array.Kind), elementType.Element)),
+        };
+        LowerStatement(forEach.Body, body);
+        output.Add(new Assign(index, null, new Literal(0, ScalarKind.Int32)));
+        output.Add(new Loop(
+            new Binary(BinaryOp.Less, new VarRef(index, ScalarKind.Int32), new LengthOf(array.Name), ScalarKind.Bool),
+            body.ToEquatableArray(),
+            EquatableArray.Of<IrStmt>(new Assign(index, null, new Binary(BinaryOp.Add, new VarRef(index, ScalarKind.Int32), new Literal(1, ScalarKind.Int32), ScalarKind.Int32))),
+            TestFirst: true));
+    }
+
+    // ---- expressions ----
+
+    private IrExpr LowerExpr(IOperation operation)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        if (operation.Type?.TypeKind == TypeKind.Error || operation is IInvalidOperation)
+        {
+            SawInvalidCode = true;
+            return new Literal(0, ScalarKind.Double);
+        }
+        ScalarKind kind = TypeMapping.ScalarKindOf(operation.Type);
+        if (operation.ConstantValue is { HasValue: true, Value: { } constant } && kind != ScalarKind.Other)
+        {
+            return new Literal(constant is bool b ? (b ? 1 : 0) : Convert.ToDouble(constant, CultureInfo.InvariantCulture), kind);
+        }
+        switch (operation)
+        {
+            case IParameterReferenceOperation parameter:
+                return Reference(operation, Identifiers.Escape(parameter.Parameter.Name), parameter.Parameter.Type);
+            case ILocalReferenceOperation local when _localNames.TryGetValue(local.Local, out string? localName):
+                return Reference(operation, localName, local.Local.Type);
+            case IFieldReferenceOperation { Field.IsStatic: true, Instance: null } field:
+                return Reference(operation, field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + Identifiers.Escape(field.Field.Name), field.Field.Type);
+            case IArrayElementReferenceOperation { Indices.Length: 1 } element:
+                return LowerElement(operation, element.ArrayReference, element.Indices[0]);
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } instance } indexer
+                when TypeMapping.From(instance.Type!).IsSequence:
+                return LowerElement(operation, instance, indexer.Arguments[0].Value);
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf }
+                when TypeMapping.From(lengthOf.Type!).IsSequence:
+                return LowerExpr(lengthOf) is VarRef sequence ? new LengthOf(sequence.Name) : UnsupportedExpression(operation, "only the length of an array or span variable can be read");
+            case IConversionOperation conversion:
+                return LowerConversion(conversion, kind);
+            case IUnaryOperation unary when unary.OperatorMethod is null:
+                return unary.OperatorKind switch
+                {
+                    UnaryOperatorKind.Plus => LowerExpr(unary.Operand),
+                    UnaryOperatorKind.Minus when kind != ScalarKind.Other => new Unary(UnaryOp.Negate, ConvertTo(LowerExpr(unary.Operand), kind), kind),
+                    UnaryOperatorKind.Not when kind == ScalarKind.Bool => new Unary(UnaryOp.Not, LowerExpr(unary.Operand), kind),
+                    _ => UnsupportedExpression(operation, $"the operator '{unary.OperatorKind}' is not supported"),
+                };
+            case IBinaryOperation binary when binary.OperatorMethod is null:
+                return LowerBinary(binary.OperatorKind, LowerExpr(binary.LeftOperand), LowerExpr(binary.RightOperand), binary);
+            case IConditionalOperation { WhenFalse: { } whenFalse, IsRef: false } ternary when kind != ScalarKind.Other:
+                return new Conditional(
+                    LowerExpr(ternary.Condition),
+                    ConvertTo(LowerExpr(ternary.WhenTrue), kind),
+                    ConvertTo(LowerExpr(whenFalse), kind),
+                    kind);
+            case IInvocationOperation invocation:
+                return LowerInvocation(invocation);
+            case IArrayCreationOperation:
+                return UnsupportedExpression(operation, "arrays can be created only as the initial value of a local, as 'double[] a = new double[n]'");
+            case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
+                return UnsupportedExpression(operation, "an assignment inside an expression; make it a statement of its own");
+            case IUnaryOperation or IBinaryOperation:
+                return UnsupportedExpression(operation, "it calls a user-defined operator");
+            default:
+                return UnsupportedExpression(operation, kind == ScalarKind.Other && operation.Type is not null
+                    ? $"values of type '{operation.Type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' are not supported"
+                    : "this kind of expression is not supported");
+        }
+    }
+
+    private IrExpr Reference(IOperation operation, string name, ITypeSymbol type)
+    {
+        TypeRef typeRef = TypeMapping.From(type);
+        if (typeRef.Element == ScalarKind.Other)
+        {
+            return UnsupportedExpression(operation, $"values of type '{type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' are not supported");
+        }
+        return new VarRef(name, typeRef.Element, typeRef.Shape);
+    }
+
+    private IrExpr LowerElement(IOperation operation, IOperation sequence, IOperation index)
+    {
+        if (LowerExpr(sequence) is not VarRef { Shape: not ValueShape.Scalar } array)
+        {
+            return UnsupportedExpression(operation, "elements can be read only from an array or span variable");
+        }
+        return new ElementRef(array.Name, ConvertTo(LowerExpr(index), ScalarKind.Int32), array.Kind);
+    }
+
+    private IrExpr LowerConversion(IConversionOperation conversion, ScalarKind target)
+    {
+        if (conversion.OperatorMethod is not null)
+        {
+            return UnsupportedExpression(conversion, "it calls a user-defined conversion");
+        }
+        ITypeSymbol? sourceType = conversion.Operand.Type;
+        TypeRef source = sourceType is null ? TypeRef.Scalar(ScalarKind.Other) : TypeMapping.From(sourceType);
+        if (source.IsSequence && conversion.Type is not null && TypeMapping.From(conversion.Type).IsSequence)
+        {
+            return LowerExpr(conversion.Operand); // array to span: the same data
+        }
+        IrExpr operand = LowerExpr(conversion.Operand);
+        if (target == ScalarKind.Other || operand.Kind == ScalarKind.Other || (target == ScalarKind.Bool) != (operand.Kind == ScalarKind.Bool))
+        {
+            return operand is Literal ? operand : UnsupportedExpression(conversion, "only conversions between double, float, int and long are supported");
+        }
+        return ConvertTo(operand, target);
+    }
+
+    private IrExpr LowerBinary(BinaryOperatorKind operatorKind, IrExpr left, IrExpr right, IOperation operation)
+    {
+        BinaryOp? op = operatorKind switch
+        {
+            BinaryOperatorKind.Add => BinaryOp.Add,
+            BinaryOperatorKind.Subtract => BinaryOp.Subtract,
+            BinaryOperatorKind.Multiply => BinaryOp.Multiply,
+            BinaryOperatorKind.Divide => BinaryOp.Divide,
+            BinaryOperatorKind.Remainder => BinaryOp.Remainder,
+            BinaryOperatorKind.LessThan => BinaryOp.Less,
+            BinaryOperatorKind.LessThanOrEqual => BinaryOp.LessOrEqual,
+            BinaryOperatorKind.GreaterThan => BinaryOp.Greater,
+            BinaryOperatorKind.GreaterThanOrEqual => BinaryOp.GreaterOrEqual,
+            BinaryOperatorKind.Equals => BinaryOp.Equal,
+            BinaryOperatorKind.NotEquals => BinaryOp.NotEqual,
+            BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.And when left.Kind == ScalarKind.Bool => BinaryOp.And,
+            BinaryOperatorKind.ConditionalOr or BinaryOperatorKind.Or when left.Kind == ScalarKind.Bool => BinaryOp.Or,
+            _ => null,
+        };
+        if (op is null || left.Kind == ScalarKind.Other || right.Kind == ScalarKind.Other)
+        {
+            return UnsupportedExpression(operation, $"the operator '{operatorKind}' is not supported on these operands");
+        }
+        if (op is BinaryOp.And or BinaryOp.Or)
+        {
+            return new Binary(op.Value, left, right, ScalarKind.Bool);
+        }
+        ScalarKind common = Promote(left.Kind, right.Kind);
+        bool comparison = op is BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.Greater or BinaryOp.GreaterOrEqual or BinaryOp.Equal or BinaryOp.NotEqual;
+        return new Binary(op.Value, ConvertTo(left, common), ConvertTo(right, common), comparison ? ScalarKind.Bool : common);
+    }
+
+    private static ScalarKind Promote(ScalarKind a, ScalarKind b) =>
+        a == ScalarKind.Double || b == ScalarKind.Double ? ScalarKind.Double
+        : a == ScalarKind.Float || b == ScalarKind.Float ? ScalarKind.Float
+        : a == ScalarKind.Int64 || b == ScalarKind.Int64 ? ScalarKind.Int64
+        : a == ScalarKind.Bool && b == ScalarKind.Bool ? ScalarKind.Bool
+        : ScalarKind.Int32;
+
+    private static IrExpr ConvertTo(IrExpr value, ScalarKind kind)
+    {
+        if (value.Kind == kind || kind == ScalarKind.Other)
+        {
+            return value;
+        }
+        if (value is Literal literal)
+        {
+            double converted = kind switch
+            {
+                ScalarKind.Float => (float)literal.Value,
+                ScalarKind.Int32 => Math.Truncate(literal.Value),
+                ScalarKind.Int64 => Math.Truncate(literal.Value),
+                _ => literal.Value,
+            };
+            return new Literal(converted, kind);
+        }
+        return new Cast(value, kind);
+    }
+
+    private IrExpr LowerInvocation(IInvocationOperation invocation)
+    {
+        IMethodSymbol target = invocation.TargetMethod;
+        ImmutableArray<IArgumentOperation> arguments = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).ToImmutableArray();
+        if (MathFunctions.TryResolve(target, out MathFunction function))
+        {
+            ScalarKind kind = TypeMapping.ScalarKindOf(target.ReturnType);
+            var args = new List<IrExpr>();
+            foreach (IArgumentOperation argument in arguments)
+            {
+                ScalarKind parameterKind = TypeMapping.ScalarKindOf(argument.Parameter?.Type);
+                if (parameterKind == ScalarKind.Other)
+                {
+                    return UnsupportedExpression(invocation, $"the overload '{Describe(target)}' is not supported");
+                }
+                args.Add(ConvertTo(LowerExpr(argument.Value), parameterKind));
+            }
+            return new MathCall(function, args.ToEquatableArray(), kind);
+        }
+
+        bool isDifferentiable = target.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.DifferentiableAttribute);
+        if (!isDifferentiable || !target.IsStatic || target.IsGenericMethod || target.ReturnsByRef)
+        {
+            return Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.Syntax, Describe(target));
+        }
+        if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition))
+        {
+            return Report(DiagnosticDescriptors.Recursion, invocation.Syntax, _method.Name);
+        }
+        ScalarKind returnKind = TypeMapping.ScalarKindOf(target.ReturnType);
+        if (!returnKind.IsReal())
+        {
+            return Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.Syntax, Describe(target));
+        }
+        string pullback = target.Name + "Pullback";
+        if (target.DeclaringSyntaxReferences.IsEmpty && target.ContainingType.GetMembers(pullback).IsEmpty)
+        {
+            return Report(DiagnosticDescriptors.MissingPullback, invocation.Syntax, Describe(target), target.ContainingType.ToDisplayString(), pullback);
+        }
+
+        var parameters = new List<CalleeParameter>();
+        var calleeArgs = new List<IrExpr>();
+        foreach (IArgumentOperation argument in arguments)
+        {
+            IParameterSymbol? parameter = argument.Parameter;
+            if (parameter is null || parameter.RefKind != RefKind.None)
+            {
+                return UnsupportedExpression(invocation, "arguments passed by ref, out or in are not supported");
+            }
+            TypeRef parameterType = TypeMapping.From(parameter.Type);
+            bool noDerivative = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.NoDerivativeAttribute);
+            parameters.Add(new CalleeParameter(parameterType, !noDerivative && parameterType.IsReal && parameterType.Shape != ValueShape.Span));
+            IrExpr value = LowerExpr(argument.Value);
+            if (parameterType.IsSequence)
+            {
+                if (value is not VarRef { Shape: not ValueShape.Scalar })
+                {
+                    if (!SawInvalidCode)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedArgument, argument.Syntax, argument.Syntax.ToString(), parameter.Name, target.Name);
+                    }
+                    return new Literal(0, returnKind);
+                }
+                calleeArgs.Add(value);
+            }
+            else
+            {
+                calleeArgs.Add(ConvertTo(value, parameterType.Element));
+            }
+        }
+        var callee = new CalleeInfo(
+            target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            target.Name,
+            parameters.ToEquatableArray(),
+            returnKind);
+        return new DiffCall(callee, calleeArgs.ToEquatableArray());
+    }
+
+    // ---- diagnostics ----
+
+    private static string Describe(IMethodSymbol method) =>
+        method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+
+    private void UnsupportedStatement(IOperation operation)
+    {
+        (string what, string advice) = operation switch
+        {
+            ITryOperation => ("a try statement", "handle errors in the caller"),
+            IBranchOperation { BranchKind: BranchKind.GoTo } => ("a goto statement", "use structured control flow: if, loops, break and continue"),
+            ILabeledOperation => ("a labeled statement", "use structured control flow: if, loops, break and continue"),
+            ISwitchOperation => ("a switch statement", "use if and else"),
+            ILockOperation => ("a lock statement", "a [Differentiable] method works on its arguments only"),
+            IUsingOperation or IUsingDeclarationOperation => ("a using statement", "a [Differentiable] method works on its arguments only"),
+            ILocalFunctionOperation => ("a local function", "make it a static [Differentiable] method of its own"),
+            IReturnOperation { Kind: OperationKind.YieldReturn or OperationKind.YieldBreak } => ("an iterator", "return a double or float"),
+            IThrowOperation => ("a throw statement", "validate the arguments before calling the [Differentiable] method"),
+            _ => ($"this statement ('{FirstLine(operation.Syntax)}')", "see the README for the C# that a [Differentiable] method may use"),
+        };
+        Unsupported(operation.Syntax, what, advice);
+    }
+
+    private void Unsupported(SyntaxNode syntax, string what, string advice) =>
+        Report(DiagnosticDescriptors.UnsupportedStatement, syntax, what, advice);
+
+    private IrExpr UnsupportedExpression(IOperation operation, string reason) =>
+        Report(DiagnosticDescriptors.UnsupportedExpression, operation.Syntax, FirstLine(operation.Syntax), reason);
+
+    private void AssignmentToNonLocal(IOperation target, string what) =>
+        Report(DiagnosticDescriptors.AssignmentToNonLocal, target.Syntax, _method.Name, FirstLine(target.Syntax), what);
+
+    private IrExpr Report(DiagnosticDescriptor descriptor, SyntaxNode syntax, params string[] args)
+    {
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, LocationInfo.From(syntax), args));
+        return new Literal(0, ScalarKind.Double);
+    }
+
+    private static string FirstLine(SyntaxNode syntax)
+    {
+        string text = syntax.ToString();
+        int newline = text.IndexOfAny(['\r', '\n']);
+        return newline < 0 ? text : text.Substring(0, newline) + " ...";
+    }
+}
