@@ -87,6 +87,7 @@ internal static class DerivativeRules
     /// <summary>Rules for the arithmetic operators, in the same form.</summary>
     public static IrExpr?[] ForBinary(BinaryOp op, IrExpr a, IrExpr b, IrExpr y, IrExpr dy, ScalarKind k) => op switch
     {
+        BinaryOp.Multiply when a.Equals(b) => [Mul(Mul(Const(2, k), dy), a), null],   // (a·a): ∂/∂a = 2a
         BinaryOp.Add => [dy, dy],                                                 // (a + b)
         BinaryOp.Subtract => [dy, Neg(dy)],                                       // (a − b)
         BinaryOp.Multiply => [Mul(dy, b), Mul(dy, a)],                            // (a·b): ∂/∂a = b, ∂/∂b = a

@@ -420,7 +420,13 @@ internal sealed class ReverseMode
             case Binary binary:
             {
                 IrExpr dy = Share(adjoint, output);
-                IrExpr?[] contributions = DerivativeRules.ForBinary(binary.Op, Placeholder(0, binary.Kind), Placeholder(1, binary.Kind), ResultPlaceholder(binary.Kind), dy, binary.Kind);
+                IrExpr?[] contributions = DerivativeRules.ForBinary(
+                    binary.Op,
+                    Placeholder(0, binary.Kind),
+                    binary.Right.Equals(binary.Left) ? Placeholder(0, binary.Kind) : Placeholder(1, binary.Kind),
+                    ResultPlaceholder(binary.Kind),
+                    dy,
+                    binary.Kind);
                 PropagateOperands(binary, [binary.Left, binary.Right], contributions, output);
                 break;
             }
@@ -550,7 +556,7 @@ internal sealed class ReverseMode
     /// </summary>
     private IrExpr Value(IrExpr expr, List<IrStmt> output)
     {
-        if (expr is Literal or VarRef or LengthOf or ElementRef || !expr.Kind.IsReal())
+        if (IsLeaf(expr) || !expr.Kind.IsReal())
         {
             return expr;
         }
@@ -575,12 +581,26 @@ internal sealed class ReverseMode
         return reference;
     }
 
+    /// <summary>Reads that cost no more than a variable: repeating them is cheaper than a temporary.</summary>
+    private static bool IsLeaf(IrExpr expr) => expr switch
+    {
+        Literal or VarRef or LengthOf or ElementRef => true,
+        Unary { Op: UnaryOp.Negate } u => IsLeaf(u.Operand),
+        Cast c => IsLeaf(c.Operand),
+        _ => false,
+    };
+
     /// <summary>An adjoint that may be used several times: a variable or constant as it is, anything else in a temporary.</summary>
     private IrExpr Share(IrExpr adjoint, List<IrStmt> output)
     {
-        if (adjoint is VarRef or Literal)
+        if (IsLeaf(adjoint))
         {
             return adjoint;
+        }
+        if (adjoint is Unary { Op: UnaryOp.Negate } negated)
+        {
+            // Keep the sign outside, so that rules can cancel it: dx -= a·b rather than dx += (−a)·b.
+            return Neg(Share(negated.Operand, output));
         }
         string temporary = _names.Numbered("adj");
         output.Add(new Define(temporary, adjoint.Kind, adjoint));

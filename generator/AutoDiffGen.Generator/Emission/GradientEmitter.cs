@@ -180,7 +180,7 @@ internal static class GradientEmitter
                 writer.Line(step + ";");
                 break;
             case Assign a:
-                writer.Line($"{Target(a.Target, a.Index)} = {SourcePrinter.Expr(a.Value)};");
+                writer.Line(SourcePrinter.Statement(a) + ";");
                 break;
             case Accumulate a when a.Value is Unary { Op: UnaryOp.Negate } negated:
                 writer.Line($"{Target(a.Target, a.Index)} -= {SourcePrinter.Expr(negated.Operand)};");
@@ -250,7 +250,7 @@ internal static class GradientEmitter
         }
         if (branch.Then.IsEmpty)
         {
-            using (writer.Block($"if (!({SourcePrinter.Expr(branch.Condition)}))"))
+            using (writer.Block($"if ({SourcePrinter.Expr(new Unary(UnaryOp.Not, branch.Condition, ScalarKind.Bool))})"))
             {
                 WriteStatements(writer, branch.Else);
             }

@@ -21,8 +21,25 @@ internal static class SourcePrinter
     public static string Expr(IrExpr expr) => Print(expr, out _);
 
     /// <summary>A one-line form of an assignment, for comments in generated code.</summary>
-    public static string Statement(Assign assign) =>
-        assign.Target + (assign.Index is null ? string.Empty : "[" + Expr(assign.Index) + "]") + " = " + Expr(assign.Value);
+    public static string Statement(Assign assign)
+    {
+        string target = assign.Target + (assign.Index is null ? string.Empty : "[" + Expr(assign.Index) + "]");
+        // x = x op e reads better as x op= e, which is how it was most likely written.
+        if (assign.Value is Binary { Op: BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide } binary &&
+            IsTarget(binary.Left, assign))
+        {
+            string symbol = binary.Op switch { BinaryOp.Add => "+=", BinaryOp.Subtract => "-=", BinaryOp.Multiply => "*=", _ => "/=" };
+            return target + " " + symbol + " " + Expr(binary.Right);
+        }
+        return target + " = " + Expr(assign.Value);
+    }
+
+    private static bool IsTarget(IrExpr expr, Assign assign) => expr switch
+    {
+        VarRef v => assign.Index is null && v.Name == assign.Target,
+        ElementRef e => assign.Index is not null && e.Array == assign.Target && e.Index.Equals(assign.Index),
+        _ => false,
+    };
 
     private static string Print(IrExpr expr, out int level)
     {
