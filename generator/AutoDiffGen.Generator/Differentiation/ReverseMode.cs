@@ -26,6 +26,7 @@ internal sealed class ReverseMode
     private readonly HashSet<Assign> _assignedInLoop = new(ReferenceComparer<Assign>.Instance);
     private readonly HashSet<string> _parameters = new();
     private readonly HashSet<string> _needed = new();
+    private readonly HashSet<Assign> _recomputed = new(ReferenceComparer<Assign>.Instance);
     private readonly Dictionary<string, TapeInfo> _tapes = new();
     private readonly List<LocalInfo> _generatedLocals = new();
     private Activity _activity = null!;
@@ -153,7 +154,7 @@ internal sealed class ReverseMode
             switch (statement)
             {
                 case Assign a when IsActiveTarget(a):
-                    IrWalk.CollectReads(a.Value, _needed);
+                    CollectValueNeeds(a.Value, _needed);
                     if (a.Index is not null)
                     {
                         IrWalk.CollectReads(a.Index, _needed);
@@ -165,7 +166,8 @@ internal sealed class ReverseMode
                     break;
             }
         }
-        // Restoring an element needs its index, and restoring an array needs the length of its adjoint.
+        FindRecomputable(body);
+        // Restoring an element needs its index; recomputing a local needs what it reads.
         bool changed = true;
         while (changed)
         {
@@ -179,9 +181,108 @@ internal sealed class ReverseMode
                         changed |= _needed.Add(name);
                     }
                 }
+                if (_recomputed.Contains(a) && _needed.Contains(a.Target))
+                {
+                    foreach (string name in IrWalk.ReadNames(a.Value))
+                    {
+                        changed |= _needed.Add(name);
+                    }
+                }
             }
         }
     }
+
+    /// <summary>
+    /// Adds the names whose values the local derivatives of <paramref name="expr"/> read: the other factor of a
+    /// product, the argument of a function, a condition; not the terms of a sum, and nothing in inactive parts.
+    /// </summary>
+    private void CollectValueNeeds(IrExpr expr, ISet<string> needed)
+    {
+        if (!_activity.IsActive(expr))
+        {
+            return;
+        }
+        switch (expr)
+        {
+            case ElementRef e:
+                IrWalk.CollectReads(e.Index, needed); // the adjoint is indexed too
+                break;
+            case Unary u:
+                CollectValueNeeds(u.Operand, needed);
+                break;
+            case Cast c:
+                CollectValueNeeds(c.Operand, needed);
+                break;
+            case Binary { Op: BinaryOp.Add or BinaryOp.Subtract } b:
+                CollectValueNeeds(b.Left, needed);
+                CollectValueNeeds(b.Right, needed);
+                break;
+            case Binary b:
+                bool leftActive = _activity.IsActive(b.Left);
+                bool rightActive = _activity.IsActive(b.Right);
+                if (rightActive || b.Op != BinaryOp.Multiply)
+                {
+                    IrWalk.CollectReads(b.Left, needed);
+                }
+                if (leftActive || b.Op != BinaryOp.Multiply)
+                {
+                    IrWalk.CollectReads(b.Right, needed);
+                }
+                CollectValueNeeds(b.Left, needed);
+                CollectValueNeeds(b.Right, needed);
+                break;
+            case Conditional c:
+                IrWalk.CollectReads(c.Condition, needed);
+                CollectValueNeeds(c.WhenTrue, needed);
+                CollectValueNeeds(c.WhenFalse, needed);
+                break;
+            case MathCall or DiffCall:
+                IrWalk.CollectReads(expr, needed);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Marks the locals of counting-loop bodies that the reverse sweep can recompute instead of taping: defined once,
+    /// at the top level of the body, by a cheap expression of the index, of values the loop never changes and of
+    /// other such locals. Recomputing an add or a multiply is cheaper than a tape round trip.
+    /// </summary>
+    private void FindRecomputable(IEnumerable<IrStmt> statements)
+    {
+        foreach (IrStmt statement in IrWalk.All(statements))
+        {
+            if (statement is not ForRange range)
+            {
+                continue;
+            }
+            HashSet<string> changedInLoop = IrWalk.AssignedNames(range.Body);
+            var available = new HashSet<string> { range.Index };
+            foreach (IrStmt bodyStatement in range.Body)
+            {
+                if (bodyStatement is Assign { Index: null } a && a.Value is not NewArray && _assignmentCounts[a.Target] == 1 &&
+                    _types[a.Target].IsScalar && IsCheap(a.Value) &&
+                    IrWalk.ReadNames(a.Value).All(name => available.Contains(name) || !changedInLoop.Contains(name)))
+                {
+                    _recomputed.Add(a);
+                    available.Add(a.Target);
+                }
+            }
+        }
+    }
+
+    private static bool IsCheap(IrExpr expr) => expr switch
+    {
+        Literal or VarRef or LengthOf => true,
+        ElementRef e => IsCheap(e.Index),
+        Unary u => IsCheap(u.Operand),
+        Cast c => IsCheap(c.Operand),
+        Binary b => IsCheap(b.Left) && IsCheap(b.Right),
+        Conditional c => IsCheap(c.Condition) && IsCheap(c.WhenTrue) && IsCheap(c.WhenFalse),
+        MathCall m => m.Function is MathFunction.Abs or MathFunction.Max or MathFunction.Min or MathFunction.Clamp or
+            MathFunction.FusedMultiplyAdd or MathFunction.Sign or MathFunction.Floor or MathFunction.Ceiling or
+            MathFunction.Round or MathFunction.Truncate or MathFunction.Sqrt && m.Args.All(IsCheap),
+        _ => false,
+    };
 
     private bool IsActiveTarget(Assign a) => _types.TryGetValue(a.Target, out TypeRef? type) && type.IsReal && _activity.IsActive(a.Target);
 
@@ -200,7 +301,7 @@ internal sealed class ReverseMode
         {
             return (_needed.Contains(a.Target) || _activity.IsActive(a.Target)) && IsOverwrite(a);
         }
-        return _needed.Contains(a.Target) && (a.Index is not null || IsOverwrite(a));
+        return _needed.Contains(a.Target) && !_recomputed.Contains(a) && (a.Index is not null || IsOverwrite(a));
     }
 
     private bool HasReverseWork(IrStmt statement) => statement switch
@@ -281,6 +382,8 @@ internal sealed class ReverseMode
             case ForRange range:
             {
                 (List<IrStmt> bodyForward, List<IrStmt> bodyReverse) = Transform(range.Body, inLoop: true);
+                // Locals that are cheap to recompute are recomputed at the start of each reverse iteration instead of taped.
+                bodyReverse.InsertRange(0, range.Body.OfType<Assign>().Where(a => _recomputed.Contains(a) && _needed.Contains(a.Target)));
                 forward.Add(range with { Body = bodyForward.ToEquatableArray() });
                 IrExpr one = Const(1, ScalarKind.Int32);
                 reverse.Add(range.Descending

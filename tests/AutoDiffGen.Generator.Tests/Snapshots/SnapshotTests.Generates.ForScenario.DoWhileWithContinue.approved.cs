@@ -50,7 +50,6 @@ static partial class Sequences
         double dResult = 0.0;
         dX = 0.0;
         var tapeBool = new global::AutoDiffGen.CompilerServices.Tape<bool>();
-        var tapeDouble = new global::AutoDiffGen.CompilerServices.Tape<double>();
         var tapeInt = new global::AutoDiffGen.CompilerServices.Tape<int>();
 
         // Forward sweep: the body of Alternate, storing what the reverse sweep needs.
@@ -65,7 +64,6 @@ static partial class Sequences
             branch0 = k % 2 == 0;
             if (!branch0)
             {
-                tapeDouble.Push(s);
                 s += x * (double)k;
             }
             tapeBool.Push(branch0);
@@ -84,14 +82,12 @@ static partial class Sequences
                 // s += x * (double)k
                 double dSNew = dS;
                 dS = 0.0;
-                s = tapeDouble.Pop();
                 dS += dSNew;
                 dX += dSNew * (double)k;
             }
             k = tapeInt.Pop();
         }
         tapeBool.Dispose();
-        tapeDouble.Dispose();
         tapeInt.Dispose();
         return result;
     }

@@ -54,7 +54,6 @@ static partial class Sequences
         sum = 0.0;
         for (valueIndex = 0; valueIndex < v.Length; valueIndex++)
         {
-            tapeDouble.Push(value);
             value = v[valueIndex];
             tapeDouble.Push(sum);
             sum += global::System.Math.Exp(value);
@@ -67,6 +66,7 @@ static partial class Sequences
         dSum += dResult / sum;
         for (valueIndex = v.Length - 1; valueIndex >= 0; valueIndex--)
         {
+            value = v[valueIndex];
             // sum += global::System.Math.Exp(value)
             double dSumNew = dSum;
             dSum = 0.0;
@@ -75,7 +75,6 @@ static partial class Sequences
             double t0 = global::System.Math.Exp(value);
             dValue += dSumNew * t0;
             // value = v[valueIndex]
-            value = tapeDouble.Pop();
             dV[valueIndex] += dValue;
             dValue = 0.0;
         }

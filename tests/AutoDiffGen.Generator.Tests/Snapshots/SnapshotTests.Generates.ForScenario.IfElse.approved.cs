@@ -51,19 +51,16 @@ static partial class Branches
         double dResult = 0.0;
         dX = 0.0;
         dY = 0.0;
-        var tapeDouble = new global::AutoDiffGen.CompilerServices.Tape<double>();
 
-        // Forward sweep: the body of IfElse, storing what the reverse sweep needs.
+        // Forward sweep: the body of IfElse.
         r = x;
         branch0 = x > y;
         if (branch0)
         {
-            tapeDouble.Push(r);
             r = x * y;
         }
         else
         {
-            tapeDouble.Push(r);
             r += y * y;
         }
         result = r;
@@ -75,7 +72,6 @@ static partial class Branches
         if (branch0)
         {
             // r = x * y
-            r = tapeDouble.Pop();
             dX += dR * y;
             dY += dR * x;
             dR = 0.0;
@@ -85,13 +81,11 @@ static partial class Branches
             // r += y * y
             double dRNew = dR;
             dR = 0.0;
-            r = tapeDouble.Pop();
             dR += dRNew;
             dY += 2.0 * dRNew * y;
         }
         // r = x
         dX += dR;
-        tapeDouble.Dispose();
         return result;
     }
 }

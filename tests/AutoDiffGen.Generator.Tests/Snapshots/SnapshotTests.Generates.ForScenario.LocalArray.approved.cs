@@ -64,7 +64,6 @@ static partial class Sequences
         energy = 0.0;
         for (i_1 = 0; i_1 < v.Length; i_1++)
         {
-            tapeDouble.Push(energy);
             energy += prefix[i_1] * prefix[i_1];
         }
         result = energy;
@@ -78,7 +77,6 @@ static partial class Sequences
             // energy += prefix[i_1] * prefix[i_1]
             double dEnergyNew = dEnergy;
             dEnergy = 0.0;
-            energy = tapeDouble.Pop();
             dEnergy += dEnergyNew;
             dPrefix[i_1] += 2.0 * dEnergyNew * prefix[i_1];
         }

@@ -71,7 +71,6 @@ static partial class LinearAlgebra
                 tapeDouble.Push(row);
                 row += a[i * n + j] * v[j];
             }
-            tapeDouble.Push(total);
             total += v[i] * row;
         }
         result = total;
@@ -85,7 +84,6 @@ static partial class LinearAlgebra
             // total += v[i] * row
             double dTotalNew = dTotal;
             dTotal = 0.0;
-            total = tapeDouble.Pop();
             dTotal += dTotalNew;
             dV[i] += dTotalNew * row;
             dRow += dTotalNew * v[i];

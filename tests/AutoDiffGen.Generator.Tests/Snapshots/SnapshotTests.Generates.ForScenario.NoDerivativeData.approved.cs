@@ -63,7 +63,6 @@ static partial class Regression
         sum = 0.0;
         for (i = 0; i < x.Length; i++)
         {
-            tapeDouble.Push(error);
             error = w * x[i] + b - y[i];
             tapeDouble.Push(sum);
             sum += error * error;
@@ -76,6 +75,7 @@ static partial class Regression
         dSum += dResult / (double)x.Length;
         for (i = x.Length - 1; i >= 0; i--)
         {
+            error = w * x[i] + b - y[i];
             // sum += error * error
             double dSumNew = dSum;
             dSum = 0.0;
@@ -83,7 +83,6 @@ static partial class Regression
             dSum += dSumNew;
             dError += 2.0 * dSumNew * error;
             // error = w * x[i] + b - y[i]
-            error = tapeDouble.Pop();
             dW += dError * x[i];
             dB += dError;
             dError = 0.0;

@@ -47,9 +47,8 @@ static partial class Sequences
         double dS = 0.0;
         double dResult = 0.0;
         dX = 0.0;
-        var tapeDouble = new global::AutoDiffGen.CompilerServices.Tape<double>();
 
-        // Forward sweep: the body of Grow, storing what the reverse sweep needs.
+        // Forward sweep: the body of Grow.
         s = x;
         steps = 0;
         breaking = false;
@@ -57,7 +56,6 @@ static partial class Sequences
         while (!breaking)
         {
             iterations0++;
-            tapeDouble.Push(s);
             s = s * 1.5 + x;
             steps++;
             if (s > 100.0 || steps >= 10)
@@ -76,13 +74,11 @@ static partial class Sequences
             // s = s * 1.5 + x
             double dSNew = dS;
             dS = 0.0;
-            s = tapeDouble.Pop();
             dS += dSNew * 1.5;
             dX += dSNew;
         }
         // s = x
         dX += dS;
-        tapeDouble.Dispose();
         return result;
     }
 }
