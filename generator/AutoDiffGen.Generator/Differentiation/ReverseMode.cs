@@ -218,13 +218,14 @@ internal sealed class ReverseMode
                 CollectValueNeeds(b.Right, needed);
                 break;
             case Binary b:
+                // a·b: each factor's derivative is the other factor. a/b: ∂/∂a = 1/b, ∂/∂b = −(a/b)/b. a % b: ∂/∂b reads both.
                 bool leftActive = _activity.IsActive(b.Left);
                 bool rightActive = _activity.IsActive(b.Right);
-                if (rightActive || b.Op != BinaryOp.Multiply)
+                if (rightActive)
                 {
                     IrWalk.CollectReads(b.Left, needed);
                 }
-                if (leftActive || b.Op != BinaryOp.Multiply)
+                if (b.Op == BinaryOp.Divide || rightActive || leftActive && b.Op == BinaryOp.Multiply)
                 {
                     IrWalk.CollectReads(b.Right, needed);
                 }
@@ -472,7 +473,18 @@ internal sealed class ReverseMode
 
         bool readsItself = IrWalk.ReadNames(a.Value).Contains(a.Target);
         bool mustClear = IsOverwrite(a);
-        if (readsItself)
+        if (a.Value is Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: VarRef accumulator } sum &&
+            accumulator.Name == a.Target && !IrWalk.ReadNames(sum.Right).Contains(a.Target))
+        {
+            // An accumulation v += e passes v's adjoint through unchanged; only e receives it.
+            if (restore is not null)
+            {
+                reverse.Add(restore);
+            }
+            IrExpr adjoint = new VarRef(adjointName, kind);
+            Propagate(sum.Right, sum.Op == BinaryOp.Add ? adjoint : Neg(adjoint), reverse);
+        }
+        else if (readsItself)
         {
             string taken = _names.Fresh(adjointName + "New");
             reverse.Add(new Define(taken, kind, new VarRef(adjointName, kind)));

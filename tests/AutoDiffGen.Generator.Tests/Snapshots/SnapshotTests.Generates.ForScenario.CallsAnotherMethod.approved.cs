@@ -72,11 +72,8 @@ static partial class Layers
         for (i = w.Length - 1; i >= 0; i--)
         {
             // z += w[i] * input[i]
-            double dZNew = dZ;
-            dZ = 0.0;
             z = tapeDouble.Pop();
-            dZ += dZNew;
-            dW[i] += dZNew * input[i];
+            dW[i] += dZ * input[i];
         }
         // z = bias
         dBias += dZ;

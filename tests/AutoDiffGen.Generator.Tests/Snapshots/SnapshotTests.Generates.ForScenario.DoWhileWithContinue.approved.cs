@@ -80,10 +80,7 @@ static partial class Sequences
             if (!branch0)
             {
                 // s += x * (double)k
-                double dSNew = dS;
-                dS = 0.0;
-                dS += dSNew;
-                dX += dSNew * (double)k;
+                dX += dS * (double)k;
             }
             k = tapeInt.Pop();
         }

@@ -68,12 +68,9 @@ static partial class Sequences
         {
             value = v[valueIndex];
             // sum += global::System.Math.Exp(value)
-            double dSumNew = dSum;
-            dSum = 0.0;
             sum = tapeDouble.Pop();
-            dSum += dSumNew;
             double t0 = global::System.Math.Exp(value);
-            dValue += dSumNew * t0;
+            dValue += dSum * t0;
             // value = v[valueIndex]
             dV[valueIndex] += dValue;
             dValue = 0.0;

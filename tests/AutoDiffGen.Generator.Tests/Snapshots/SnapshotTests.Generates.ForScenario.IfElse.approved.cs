@@ -79,10 +79,7 @@ static partial class Branches
         else
         {
             // r += y * y
-            double dRNew = dR;
-            dR = 0.0;
-            dR += dRNew;
-            dY += 2.0 * dRNew * y;
+            dY += 2.0 * dR * y;
         }
         // r = x
         dX += dR;

@@ -75,10 +75,7 @@ static partial class Sequences
         for (i_1 = v.Length - 1; i_1 >= 0; i_1--)
         {
             // energy += prefix[i_1] * prefix[i_1]
-            double dEnergyNew = dEnergy;
-            dEnergy = 0.0;
-            dEnergy += dEnergyNew;
-            dPrefix[i_1] += 2.0 * dEnergyNew * prefix[i_1];
+            dPrefix[i_1] += 2.0 * dEnergy * prefix[i_1];
         }
         for (i = v.Length - 1; i >= 1; i--)
         {

@@ -82,20 +82,14 @@ static partial class LinearAlgebra
         for (i = n - 1; i >= 0; i--)
         {
             // total += v[i] * row
-            double dTotalNew = dTotal;
-            dTotal = 0.0;
-            dTotal += dTotalNew;
-            dV[i] += dTotalNew * row;
-            dRow += dTotalNew * v[i];
+            dV[i] += dTotal * row;
+            dRow += dTotal * v[i];
             for (j = n - 1; j >= 0; j--)
             {
                 // row += a[i * n + j] * v[j]
-                double dRowNew = dRow;
-                dRow = 0.0;
                 row = tapeDouble.Pop();
-                dRow += dRowNew;
-                dA[i * n + j] += dRowNew * v[j];
-                dV[j] += dRowNew * a[i * n + j];
+                dA[i * n + j] += dRow * v[j];
+                dV[j] += dRow * a[i * n + j];
             }
             // row = 0.0
             row = tapeDouble.Pop();

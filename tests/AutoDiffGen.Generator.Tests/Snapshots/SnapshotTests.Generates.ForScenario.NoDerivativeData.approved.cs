@@ -57,14 +57,12 @@ static partial class Regression
         double dResult = 0.0;
         dW = 0.0;
         dB = 0.0;
-        var tapeDouble = new global::AutoDiffGen.CompilerServices.Tape<double>();
 
-        // Forward sweep: the body of Mse, storing what the reverse sweep needs.
+        // Forward sweep: the body of Mse.
         sum = 0.0;
         for (i = 0; i < x.Length; i++)
         {
             error = w * x[i] + b - y[i];
-            tapeDouble.Push(sum);
             sum += error * error;
         }
         result = sum / (double)x.Length;
@@ -77,17 +75,12 @@ static partial class Regression
         {
             error = w * x[i] + b - y[i];
             // sum += error * error
-            double dSumNew = dSum;
-            dSum = 0.0;
-            sum = tapeDouble.Pop();
-            dSum += dSumNew;
-            dError += 2.0 * dSumNew * error;
+            dError += 2.0 * dSum * error;
             // error = w * x[i] + b - y[i]
             dW += dError * x[i];
             dB += dError;
             dError = 0.0;
         }
-        tapeDouble.Dispose();
         return result;
     }
 }
