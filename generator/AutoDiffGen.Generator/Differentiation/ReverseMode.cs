@@ -56,7 +56,8 @@ internal sealed class ReverseMode
     private List<IrStmt> Analyze(out string resultName)
     {
         resultName = _names.Fresh("result");
-        (List<IrStmt> body, List<LocalInfo> flags) = ControlFlowLowering.Lower(_method.Body, _names, resultName, _method.ReturnKind);
+        (List<IrStmt> lowered, List<LocalInfo> flags) = ControlFlowLowering.Lower(_method.Body, _names, resultName, _method.ReturnKind);
+        List<IrStmt> body = CallHoisting.Hoist(lowered, _names, flags);
         foreach (ParameterIr parameter in _method.Parameters)
         {
             _types[parameter.Name] = parameter.Type;
@@ -155,6 +156,10 @@ internal sealed class ReverseMode
             {
                 case Assign a when IsActiveTarget(a):
                     CollectValueNeeds(a.Value, _needed);
+                    if (a.Index is null && RootUsesResult(a.Value) && !IrWalk.ReadNames(a.Value).Contains(a.Target))
+                    {
+                        _needed.Add(a.Target);
+                    }
                     if (a.Index is not null)
                     {
                         IrWalk.CollectReads(a.Index, _needed);
@@ -497,11 +502,17 @@ internal sealed class ReverseMode
         }
         else
         {
+            // v does not occur in its new value, so the operands read the same before or after v is restored;
+            // propagating first lets a rule that needs the result (eˣ, √x, a/b) read it from v itself.
+            if (RootUsesResult(a.Value))
+            {
+                _values[a.Value] = new VarRef(a.Target, kind);
+            }
+            Propagate(a.Value, new VarRef(adjointName, kind), reverse);
             if (restore is not null)
             {
                 reverse.Add(restore);
             }
-            Propagate(a.Value, new VarRef(adjointName, kind), reverse);
             if (mustClear)
             {
                 reverse.Add(new Assign(adjointName, null, Const(0, kind)));
@@ -695,6 +706,14 @@ internal sealed class ReverseMode
         _values[expr] = reference;
         return reference;
     }
+
+    /// <summary>Whether the local derivative of <paramref name="value"/>'s outermost operation reads its result.</summary>
+    private bool RootUsesResult(IrExpr value) => value switch
+    {
+        MathCall m => m.Kind.IsReal() && DerivativeRules.UsesResult(m.Function) && _activity.IsActive(m),
+        Binary { Op: BinaryOp.Divide } b => b.Kind.IsReal() && _activity.IsActive(b.Right),
+        _ => false,
+    };
 
     /// <summary>Reads that cost no more than a variable: repeating them is cheaper than a temporary.</summary>
     private static bool IsLeaf(IrExpr expr) => expr switch

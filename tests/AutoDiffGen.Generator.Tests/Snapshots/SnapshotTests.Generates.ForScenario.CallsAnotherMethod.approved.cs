@@ -124,21 +124,24 @@ static partial class Layers
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     private static double SigmoidValueAndPullback(double x, double seed, out double dX)
     {
+        double exp0 = 0.0;
         double result = 0.0;
+        double dExp0 = 0.0;
         double dResult = 0.0;
         dX = 0.0;
 
         // Forward sweep: the body of Sigmoid.
-        result = 1.0 / (1.0 + global::System.Math.Exp(-x));
+        exp0 = global::System.Math.Exp(-x);
+        result = 1.0 / (1.0 + exp0);
 
         // Reverse sweep: adjoints flow from the result back to the parameters.
         dResult = seed;
-        // result = 1.0 / (1.0 + global::System.Math.Exp(-x))
-        double t0 = global::System.Math.Exp(-x);
-        double t1 = 1.0 + t0;
-        double t2 = 1.0 / t1;
-        double adj0 = dResult * t2 / t1;
-        dX += adj0 * t0;
+        // result = 1.0 / (1.0 + exp0)
+        double t0 = 1.0 + exp0;
+        double adj0 = dResult * result / t0;
+        dExp0 -= adj0;
+        // exp0 = global::System.Math.Exp(-x)
+        dX -= dExp0 * exp0;
         return result;
     }
 }

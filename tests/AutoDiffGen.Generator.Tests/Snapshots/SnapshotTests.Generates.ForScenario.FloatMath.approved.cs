@@ -44,23 +44,31 @@ static partial class Calculus
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     private static float FloatMathValueAndPullback(float x, float y, float seed, out float dX, out float dY)
     {
+        float tanh0 = 0f;
+        double cos0 = 0.0;
         float result = 0f;
+        float dTanh0 = 0f;
+        double dCos0 = 0.0;
         float dResult = 0f;
         dX = 0f;
         dY = 0f;
 
         // Forward sweep: the body of FloatMath.
-        result = global::System.MathF.Tanh(x) * y + (float)global::System.Math.Cos((double)x) + 0.5f * x;
+        tanh0 = global::System.MathF.Tanh(x);
+        cos0 = global::System.Math.Cos((double)x);
+        result = tanh0 * y + (float)cos0 + 0.5f * x;
 
         // Reverse sweep: adjoints flow from the result back to the parameters.
         dResult = seed;
-        // result = global::System.MathF.Tanh(x) * y + (float)global::System.Math.Cos((double)x) + 0.5f * x
-        float t0 = global::System.MathF.Tanh(x);
-        float adj0 = dResult * y;
-        dX += adj0 * (1f - t0 * t0);
-        dY += dResult * t0;
-        dX += (float)-((double)dResult * global::System.Math.Sin((double)x));
+        // result = tanh0 * y + (float)cos0 + 0.5f * x
+        dTanh0 += dResult * y;
+        dY += dResult * tanh0;
+        dCos0 += (double)dResult;
         dX += dResult * 0.5f;
+        // cos0 = global::System.Math.Cos((double)x)
+        dX += (float)-(dCos0 * global::System.Math.Sin((double)x));
+        // tanh0 = global::System.MathF.Tanh(x)
+        dX += dTanh0 * (1f - tanh0 * tanh0);
         return result;
     }
 }

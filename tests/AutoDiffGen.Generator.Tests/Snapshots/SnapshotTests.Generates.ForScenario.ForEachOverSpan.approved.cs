@@ -44,9 +44,11 @@ static partial class Sequences
         double sum = 0.0;
         double value = 0.0;
         int valueIndex = 0;
+        double exp0 = 0.0;
         double result = 0.0;
         double dSum = 0.0;
         double dValue = 0.0;
+        double dExp0 = 0.0;
         double dResult = 0.0;
         var tapeDouble = new global::AutoDiffGen.CompilerServices.Tape<double>();
 
@@ -55,8 +57,10 @@ static partial class Sequences
         for (valueIndex = 0; valueIndex < v.Length; valueIndex++)
         {
             value = v[valueIndex];
+            tapeDouble.Push(exp0);
+            exp0 = global::System.Math.Exp(value);
             tapeDouble.Push(sum);
-            sum += global::System.Math.Exp(value);
+            sum += exp0;
         }
         result = global::System.Math.Log(sum);
 
@@ -67,10 +71,13 @@ static partial class Sequences
         for (valueIndex = v.Length - 1; valueIndex >= 0; valueIndex--)
         {
             value = v[valueIndex];
-            // sum += global::System.Math.Exp(value)
+            // sum += exp0
             sum = tapeDouble.Pop();
-            double t0 = global::System.Math.Exp(value);
-            dValue += dSum * t0;
+            dExp0 += dSum;
+            // exp0 = global::System.Math.Exp(value)
+            dValue += dExp0 * exp0;
+            exp0 = tapeDouble.Pop();
+            dExp0 = 0.0;
             // value = v[valueIndex]
             dV[valueIndex] += dValue;
             dValue = 0.0;

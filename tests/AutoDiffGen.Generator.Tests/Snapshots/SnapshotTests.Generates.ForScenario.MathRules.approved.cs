@@ -44,33 +44,44 @@ static partial class Calculus
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     private static double MathRulesValueAndPullback(double x, double y, double seed, out double dX, out double dY)
     {
+        double exp0 = 0.0;
+        double log0 = 0.0;
+        double sin0 = 0.0;
+        double sqrt0 = 0.0;
         double result = 0.0;
+        double dExp0 = 0.0;
+        double dLog0 = 0.0;
+        double dSin0 = 0.0;
+        double dSqrt0 = 0.0;
         double dResult = 0.0;
         dX = 0.0;
         dY = 0.0;
 
         // Forward sweep: the body of MathRules.
-        result = global::System.Math.Exp(x * y) + global::System.Math.Log(y) * global::System.Math.Sin(x) + global::System.Math.Sqrt(x * x + 1.0);
+        exp0 = global::System.Math.Exp(x * y);
+        log0 = global::System.Math.Log(y);
+        sin0 = global::System.Math.Sin(x);
+        sqrt0 = global::System.Math.Sqrt(x * x + 1.0);
+        result = exp0 + log0 * sin0 + sqrt0;
 
         // Reverse sweep: adjoints flow from the result back to the parameters.
         dResult = seed;
-        // result = global::System.Math.Exp(x * y) + global::System.Math.Log(y) * global::System.Math.Sin(x) + global::System.Math.Sqrt(x * x + 1.0)
-        double t0 = x * y;
-        double t1 = global::System.Math.Exp(t0);
-        double adj0 = dResult * t1;
+        // result = exp0 + log0 * sin0 + sqrt0
+        dExp0 += dResult;
+        dLog0 += dResult * sin0;
+        dSin0 += dResult * log0;
+        dSqrt0 += dResult;
+        // sqrt0 = global::System.Math.Sqrt(x * x + 1.0)
+        double adj1 = dSqrt0 / (2.0 * sqrt0);
+        dX += 2.0 * adj1 * x;
+        // sin0 = global::System.Math.Sin(x)
+        dX += dSin0 * global::System.Math.Cos(x);
+        // log0 = global::System.Math.Log(y)
+        dY += dLog0 / y;
+        // exp0 = global::System.Math.Exp(x * y)
+        double adj0 = dExp0 * exp0;
         dX += adj0 * y;
         dY += adj0 * x;
-        double t2 = global::System.Math.Sin(x);
-        double t3 = global::System.Math.Log(y);
-        double adj1 = dResult * t2;
-        dY += adj1 / y;
-        double adj2 = dResult * t3;
-        dX += adj2 * global::System.Math.Cos(x);
-        double t4 = x * x;
-        double t5 = t4 + 1.0;
-        double t6 = global::System.Math.Sqrt(t5);
-        double adj3 = dResult / (2.0 * t6);
-        dX += 2.0 * adj3 * x;
         return result;
     }
 }

@@ -44,24 +44,28 @@ static partial class Calculus
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     private static double PiecewiseRulesValueAndPullback(double x, double y, double seed, out double dX, out double dY)
     {
+        double pow0 = 0.0;
         double result = 0.0;
+        double dPow0 = 0.0;
         double dResult = 0.0;
         dX = 0.0;
         dY = 0.0;
 
         // Forward sweep: the body of PiecewiseRules.
-        result = global::System.Math.Pow(x, y) + global::System.Math.Max(x, y) + global::System.Math.Clamp(x, 0.0, 1.0) + global::System.Math.Abs(y);
+        pow0 = global::System.Math.Pow(x, y);
+        result = pow0 + global::System.Math.Max(x, y) + global::System.Math.Clamp(x, 0.0, 1.0) + global::System.Math.Abs(y);
 
         // Reverse sweep: adjoints flow from the result back to the parameters.
         dResult = seed;
-        // result = global::System.Math.Pow(x, y) + global::System.Math.Max(x, y) + global::System.Math.Clamp(x, 0.0, 1.0) + global::System.Math.Abs(y)
-        double t0 = global::System.Math.Pow(x, y);
-        dX += dResult * (y * global::System.Math.Pow(x, y - 1.0));
-        dY += x > 0.0 ? dResult * (t0 * global::System.Math.Log(x)) : 0.0;
+        // result = pow0 + global::System.Math.Max(x, y) + global::System.Math.Clamp(x, 0.0, 1.0) + global::System.Math.Abs(y)
+        dPow0 += dResult;
         dX += x >= y ? dResult : 0.0;
         dY += x >= y ? 0.0 : dResult;
         dX += x < 0.0 ? 0.0 : x > 1.0 ? 0.0 : dResult;
         dY += y > 0.0 ? dResult : y < 0.0 ? -dResult : 0.0;
+        // pow0 = global::System.Math.Pow(x, y)
+        dX += dPow0 * (y * global::System.Math.Pow(x, y - 1.0));
+        dY += x > 0.0 ? dPow0 * (pow0 * global::System.Math.Log(x)) : 0.0;
         return result;
     }
 }
