@@ -1,38 +1,32 @@
-using System;
 using System.IO;
+using AutoDiffGen.Samples;
 
 namespace ParabolaSample;
 
-/// <summary>The command line of the sample: parses the options, runs the descents and returns the exit code.</summary>
+/// <summary>The command line of the sample: <c>--steps N</c> and <c>--rate R</c>; runs the descents and returns the exit code.</summary>
 public static class ParabolaApp
 {
-    /// <summary>Exit code for success.</summary>
-    public const int Success = 0;
+    /// <summary>The number of steps when <c>--steps</c> is not given.</summary>
+    public const int DefaultSteps = 20;
+
+    /// <summary>The largest accepted <c>--steps</c>.</summary>
+    public const int MaxSteps = 1_000_000;
+
+    /// <summary>The learning rate when <c>--rate</c> is not given.</summary>
+    public const double DefaultRate = 0.1;
+
+    /// <summary>Exit code for success, and for <c>--help</c>.</summary>
+    public const int Success = DescentCommandLine.Success;
 
     /// <summary>Exit code for a bad command line.</summary>
-    public const int UsageError = 2;
+    public const int UsageError = DescentCommandLine.UsageError;
+
+    private static readonly DescentCommandLine s_commandLine = new("Parabola", "--steps", DefaultSteps, MaxSteps, DefaultRate);
+
+    /// <summary>The usage line printed with errors and for <c>--help</c>.</summary>
+    public static string Usage => s_commandLine.Usage;
 
     /// <summary>Runs the sample with command-line <paramref name="args"/>; returns the process exit code.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-
-        ParabolaOptions.ParseResult parsed = ParabolaOptions.Parse(args);
-        if (parsed.Error is not null)
-        {
-            error.WriteLine($"error: {parsed.Error}");
-            error.WriteLine(ParabolaOptions.Usage);
-            return UsageError;
-        }
-        if (parsed.Options is null)
-        {
-            output.WriteLine(ParabolaOptions.Usage);
-            return Success;
-        }
-
-        ParabolaDescent.Run(output, parsed.Options.Steps, parsed.Options.Rate);
-        return Success;
-    }
+    public static int Run(string[] args, TextWriter output, TextWriter error) =>
+        s_commandLine.Run(args, output, error, static (writer, steps, rate) => ParabolaDescent.Run(writer, steps, rate));
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
+using static System.FormattableString;
 
 namespace ParabolaSample;
 
@@ -126,6 +126,4 @@ public static class ParabolaDescent
         output.WriteLine(Invariant($"The generated gradient equals (2x, 2y) at every step: largest difference {maxError:G3}."));
         return new BowlResult(rows, maxError);
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

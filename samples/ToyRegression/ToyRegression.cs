@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Globalization;
 using System.IO;
+using static System.FormattableString;
 
 namespace ToyRegressionSample;
 
@@ -171,6 +172,4 @@ public static class ToyRegression
 
     private static string List(IEnumerable<double> values) =>
         "[" + string.Join(", ", System.Linq.Enumerable.Select(values, v => v.ToString("0.####", CultureInfo.InvariantCulture))) + "]";
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,38 +1,32 @@
-using System;
 using System.IO;
+using AutoDiffGen.Samples;
 
 namespace ToyRegressionSample;
 
-/// <summary>The command line of the sample: parses the options, trains and returns the exit code.</summary>
+/// <summary>The command line of the sample: <c>--epochs N</c> and <c>--rate R</c>; trains and returns the exit code.</summary>
 public static class ToyRegressionApp
 {
-    /// <summary>Exit code for success.</summary>
-    public const int Success = 0;
+    /// <summary>The number of epochs when <c>--epochs</c> is not given.</summary>
+    public const int DefaultEpochs = 2000;
+
+    /// <summary>The largest accepted <c>--epochs</c>.</summary>
+    public const int MaxEpochs = 100_000_000;
+
+    /// <summary>The learning rate when <c>--rate</c> is not given.</summary>
+    public const double DefaultRate = 0.1;
+
+    /// <summary>Exit code for success, and for <c>--help</c>.</summary>
+    public const int Success = DescentCommandLine.Success;
 
     /// <summary>Exit code for a bad command line.</summary>
-    public const int UsageError = 2;
+    public const int UsageError = DescentCommandLine.UsageError;
+
+    private static readonly DescentCommandLine s_commandLine = new("ToyRegression", "--epochs", DefaultEpochs, MaxEpochs, DefaultRate);
+
+    /// <summary>The usage line printed with errors and for <c>--help</c>.</summary>
+    public static string Usage => s_commandLine.Usage;
 
     /// <summary>Runs the sample with command-line <paramref name="args"/>; returns the process exit code.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-
-        ToyRegressionOptions.ParseResult parsed = ToyRegressionOptions.Parse(args);
-        if (parsed.Error is not null)
-        {
-            error.WriteLine($"error: {parsed.Error}");
-            error.WriteLine(ToyRegressionOptions.Usage);
-            return UsageError;
-        }
-        if (parsed.Options is null)
-        {
-            output.WriteLine(ToyRegressionOptions.Usage);
-            return Success;
-        }
-
-        ToyRegression.Run(output, parsed.Options.Epochs, parsed.Options.Rate);
-        return Success;
-    }
+    public static int Run(string[] args, TextWriter output, TextWriter error) =>
+        s_commandLine.Run(args, output, error, static (writer, epochs, rate) => ToyRegression.Run(writer, epochs, rate));
 }

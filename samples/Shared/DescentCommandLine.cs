@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+
+namespace AutoDiffGen.Samples;
+
+/// <summary>
+/// The command line that both gradient-descent samples accept: <c>--&lt;count&gt; N</c> (how many steps or epochs),
+/// <c>--rate R</c> and <c>--help</c>, also written as <c>--name=value</c>. Each sample names its count option and
+/// gives its defaults and maximum.
+/// </summary>
+/// <remarks>
+/// This file is compiled into each sample (see the samples' project files), so the type is <c>internal</c>: a
+/// public copy in each sample assembly would make the name ambiguous for a project that references both.
+/// </remarks>
+internal sealed class DescentCommandLine
+{
+    /// <summary>Exit code for success, and for <c>--help</c>.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code for a bad command line.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Describes a sample's command line.</summary>
+    /// <param name="program">The program name shown in the usage line, such as <c>Parabola</c>.</param>
+    /// <param name="countOption">The option that sets the number of steps, with its dashes, such as <c>--steps</c>.</param>
+    /// <param name="defaultCount">The count when <paramref name="countOption"/> is not given.</param>
+    /// <param name="maxCount">The largest accepted count (the smallest is 1).</param>
+    /// <param name="defaultRate">The learning rate when <c>--rate</c> is not given.</param>
+    public DescentCommandLine(string program, string countOption, int defaultCount, int maxCount, double defaultRate)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(program);
+        ArgumentException.ThrowIfNullOrWhiteSpace(countOption);
+        ArgumentOutOfRangeException.ThrowIfLessThan(defaultCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, defaultCount);
+        if (!double.IsFinite(defaultRate) || defaultRate <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(defaultRate), defaultRate, "The default rate must be a finite number greater than 0.");
+        }
+
+        CountOption = countOption;
+        DefaultCount = defaultCount;
+        MaxCount = maxCount;
+        DefaultRate = defaultRate;
+        // Built from the same values the parser uses, so the defaults it shows cannot drift from the real ones.
+        Usage = FormattableString.Invariant(
+            $"usage: {program} [{countOption} N] [--rate R]   (defaults: {countOption} {defaultCount} --rate {defaultRate})");
+    }
+
+    /// <summary>The option that sets the number of steps, such as <c>--steps</c>.</summary>
+    public string CountOption { get; }
+
+    /// <summary>The count when <see cref="CountOption"/> is not given.</summary>
+    public int DefaultCount { get; }
+
+    /// <summary>The largest accepted count.</summary>
+    public int MaxCount { get; }
+
+    /// <summary>The learning rate when <c>--rate</c> is not given.</summary>
+    public double DefaultRate { get; }
+
+    /// <summary>The usage line printed with errors and for <c>--help</c>.</summary>
+    public string Usage { get; }
+
+    /// <summary>
+    /// Parses <paramref name="args"/>, then either runs <paramref name="run"/> with the count and the rate and returns
+    /// <see cref="Success"/>, prints the usage line for <c>--help</c> and returns <see cref="Success"/>, or prints the
+    /// error and the usage line to <paramref name="error"/> and returns <see cref="UsageError"/>.
+    /// </summary>
+    public int Run(string[] args, TextWriter output, TextWriter error, Action<TextWriter, int, double> run)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(run);
+
+        ParseResult parsed = Parse(args);
+        if (parsed.Error is not null)
+        {
+            error.WriteLine($"error: {parsed.Error}");
+            error.WriteLine(Usage);
+            return UsageError;
+        }
+        if (parsed.Options is null)
+        {
+            output.WriteLine(Usage);
+            return Success;
+        }
+
+        run(output, parsed.Options.Count, parsed.Options.Rate);
+        return Success;
+    }
+
+    /// <summary>Parses <c>--&lt;count&gt; N</c>, <c>--rate R</c> (also as <c>--name=value</c>) and <c>--help</c>.</summary>
+    public ParseResult Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        int count = DefaultCount;
+        double rate = DefaultRate;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (arg is "-h" or "--help")
+            {
+                return new ParseResult(null, null);
+            }
+
+            string name = arg;
+            string? value = null;
+            int equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            {
+                name = arg[..equals];
+                value = arg[(equals + 1)..];
+            }
+
+            bool isCount = name == CountOption;
+            if (!isCount && name != "--rate")
+            {
+                return Fail($"unknown argument '{arg}'");
+            }
+            if (value is null)
+            {
+                if (i + 1 >= args.Count)
+                {
+                    return Fail($"option '{name}' needs a value");
+                }
+                value = args[++i];
+            }
+
+            if (isCount)
+            {
+                if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxCount)
+                {
+                    return Fail(FormattableString.Invariant(
+                        $"invalid value '{value}' for option '{CountOption}': expected a whole number from 1 to {MaxCount}"));
+                }
+            }
+            else if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out rate) || !double.IsFinite(rate) || rate <= 0)
+            {
+                return Fail($"invalid value '{value}' for option '--rate': expected a number greater than 0, such as 0.1");
+            }
+        }
+        return new ParseResult(new DescentOptions(count, rate), null);
+    }
+
+    private static ParseResult Fail(string message) => new(null, message);
+
+    /// <summary>The outcome of <see cref="Parse"/>: options, or an error message, or neither when help was asked for.</summary>
+    public sealed record ParseResult(DescentOptions? Options, string? Error);
+}
+
+/// <summary>The parsed options of a sample.</summary>
+/// <param name="Count">How many steps or epochs of gradient descent to run (at least 1).</param>
+/// <param name="Rate">The learning rate (a finite number greater than 0).</param>
+internal sealed record DescentOptions(int Count, double Rate);
