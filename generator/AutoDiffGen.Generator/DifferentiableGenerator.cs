@@ -59,7 +59,14 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
                 spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, file.MethodName, file.Error));
                 return;
             }
-            spc.AddSource(file.HintName, SourceText.From(file.Text, Encoding.UTF8));
+            try
+            {
+                spc.AddSource(file.HintName, SourceText.From(file.Text, Encoding.UTF8));
+            }
+            catch (ArgumentException)
+            {
+                // Two methods with one signature (code being edited): the compiler reports the duplicate; one file is enough.
+            }
         });
     }
 

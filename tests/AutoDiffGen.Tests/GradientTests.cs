@@ -99,6 +99,10 @@ public class GradientTests
             x => { Functions.CallsWithConstantArrayGradient(x[0], [1, 2, 3], out double dx); return [dx]; }),
         ["Softplus"] = new(Uniform(1, -5, 5), x => Helpers.Softplus(x[0]),
             x => { Helpers.SoftplusGradient(x[0], out double dx); return [dx]; }),
+        ["CustomDerivatives"] = new(Uniform(4, -1, 1), x => Primitives.Model(Slice(x, 0, 3), [0.5, -1, 2], x[3]),
+            x => { var dw = new double[3]; Primitives.ModelGradient(Slice(x, 0, 3), [0.5, -1, 2], x[3], dw, out double db); return [.. dw, db]; }),
+        ["CallerRegisteredDerivative"] = new(Uniform(1, -2, 2), x => CallerRegistered.TimesEight(x[0]),
+            x => { CallerRegistered.TimesEightGradient(x[0], out double dx); return [dx]; }),
         ["Hypot"] = new(Uniform(2, 0.2, 2), x => Geometry.Hypot(x[0], x[1]),
             x => { Geometry.HypotGradient(x[0], x[1], out double dx, out double dy); return [dx, dy]; }),
     };

@@ -80,6 +80,16 @@ internal static class DiagnosticDescriptors
         "ADG0016", "Sequence argument must be a variable",
         "The argument '{0}' for parameter '{1}' of '{2}' must be an array or span variable, so that its adjoint can be passed along; store it in a local first");
 
+    /// <summary>ADG0017. Format: <c>"'{0}' is registered as the pullback of '{1}' but ..."</c>.</summary>
+    public static readonly DiagnosticDescriptor PullbackSignatureMismatch = Error(
+        "ADG0017", "Custom pullback has the wrong signature",
+        "'{0}' is registered as the pullback of '{1}' but its signature is ({2}); expected static void ({3}): the primal parameters, the seed, then one adjoint per differentiable parameter");
+
+    /// <summary>ADG0018. Format: <c>"'{0}' is [Differentiable] but has errors of its own..."</c>.</summary>
+    public static readonly DiagnosticDescriptor CalleeNotDifferentiable = Error(
+        "ADG0018", "Differentiable callee has errors",
+        "'{0}' is [Differentiable] but cannot be differentiated itself (see its own diagnostics), so '{1}' cannot use its pullback; fix '{0}' first");
+
     /// <summary>ADG0020. Format: <c>"The result of '{0}' does not depend on any differentiable parameter..."</c>.</summary>
     public static readonly DiagnosticDescriptor ResultIsConstant = new(
         id: "ADG0020",

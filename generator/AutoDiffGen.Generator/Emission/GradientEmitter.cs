@@ -233,7 +233,7 @@ internal static class GradientEmitter
                 string arguments = string.Join(", ", call.Args.Select(SourcePrinter.Expr)
                     .Concat([SourcePrinter.Expr(call.Seed)])
                     .Concat(call.Adjoints.Select(a => a.IsRef ? "ref " + a.Text : a.Text)));
-                writer.Line($"{call.Callee.ContainingType}.{call.Callee.PullbackName}({arguments});");
+                writer.Line($"{call.Callee.PullbackType}.{call.Callee.PullbackName}({arguments});");
                 break;
             }
             case Comment c:

@@ -62,12 +62,19 @@ internal sealed record MathCall(MathFunction Function, EquatableArray<IrExpr> Ar
 /// <summary>A parameter of a differentiable callee: its type and whether it has an adjoint in the callee's pullback.</summary>
 internal sealed record CalleeParameter(TypeRef Type, bool IsDifferentiable);
 
-/// <summary>A differentiable method that a body calls, named so that its pullback can be found by convention.</summary>
-/// <param name="ContainingType">Fully qualified, with <c>global::</c>.</param>
-internal sealed record CalleeInfo(string ContainingType, string Name, EquatableArray<CalleeParameter> Parameters, ScalarKind ReturnKind)
-{
-    public string PullbackName => Name + "Pullback";
-}
+/// <summary>
+/// A method that a body calls and whose pullback is known: the generated <c>NamePullback</c> of a [Differentiable]
+/// method, or a hand-written pullback registered with [DerivativeOf].
+/// </summary>
+/// <param name="ContainingType">The callee's type, fully qualified with <c>global::</c>.</param>
+/// <param name="PullbackType">The pullback's type, fully qualified with <c>global::</c>.</param>
+internal sealed record CalleeInfo(
+    string ContainingType,
+    string Name,
+    EquatableArray<CalleeParameter> Parameters,
+    ScalarKind ReturnKind,
+    string PullbackType,
+    string PullbackName);
 
 /// <summary>A call to another [Differentiable] method (a sequence argument is always a <see cref="VarRef"/>).</summary>
 internal sealed record DiffCall(CalleeInfo Callee, EquatableArray<IrExpr> Args) : IrExpr(Callee.ReturnKind);

@@ -26,10 +26,39 @@ internal static class MethodParser
         {
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
+        var checkedCallees = new Dictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default) { [method.OriginalDefinition] = true };
+        return Parse(method, syntax, context.SemanticModel.Compilation, checkedCallees, cancellationToken);
+    }
 
+    /// <param name="checkedCallees">
+    /// Callees already known to be differentiable or not; a method being parsed counts as differentiable, so that
+    /// mutual recursion ends.
+    /// </param>
+    private static ParseResult Parse(
+        IMethodSymbol method,
+        MethodDeclarationSyntax syntax,
+        Compilation compilation,
+        Dictionary<IMethodSymbol, bool> checkedCallees,
+        CancellationToken cancellationToken)
+    {
         var diagnostics = new List<DiagnosticInfo>();
         LocationInfo? nameLocation = LocationInfo.From(syntax.Identifier.GetLocation());
         string name = method.Name;
+
+        // Half-typed code: the compiler reports its own errors, and ours would only be noise (or, worse, generated code
+        // built from missing names).
+        if (IsIncomplete(method, syntax))
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        // The body of a partial method is in its implementation part.
+        MethodDeclarationSyntax bodySyntax = method.PartialImplementationPart?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as MethodDeclarationSyntax ?? syntax;
+        SemanticModel model = compilation.GetSemanticModel(bodySyntax.SyntaxTree);
+        if (bodySyntax.ContainsDiagnostics || model.GetDiagnostics(bodySyntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
 
         if (!method.IsStatic)
         {
@@ -42,30 +71,18 @@ internal static class MethodParser
         }
 
         ScalarKind returnKind = TypeMapping.ScalarKindOf(method.ReturnType);
-        if (method.ReturnType.TypeKind == TypeKind.Error)
-        {
-            // Half-typed code: the compiler already reports the missing type.
-            return new ParseResult(null, diagnostics.ToEquatableArray());
-        }
         if (!returnKind.IsReal() || method.ReturnsByRef || method.ReturnsByRefReadonly)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.UnsupportedReturnType,
-                LocationInfo.From(syntax.ReturnType),
-                name,
-                method.ReturnType.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
-        }
-
-        if (method.Parameters.Any(p => p.Type.TypeKind == TypeKind.Error))
-        {
-            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            string returned = (method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : string.Empty) +
+                method.ReturnType.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, LocationInfo.From(syntax.ReturnType), name, returned));
         }
 
         TypeHierarchy? hierarchy = BuildHierarchy(method, syntax, name, diagnostics);
         List<ParameterIr> parameters = ParseParameters(method, name, diagnostics);
         CheckGeneratedNamesAreFree(method, name, nameLocation, diagnostics);
 
-        if (syntax.Body is null && syntax.ExpressionBody is null)
+        if (bodySyntax.Body is null && bodySyntax.ExpressionBody is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingBody, nameLocation, name));
         }
@@ -76,16 +93,20 @@ internal static class MethodParser
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (context.SemanticModel.GetOperation(syntax, cancellationToken) is not IMethodBodyOperation body)
+        if (model.GetOperation(bodySyntax, cancellationToken) is not IMethodBodyOperation body)
         {
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
-        var lowering = new OperationLowering(method, returnKind, parameters, cancellationToken);
+        var lowering = new OperationLowering(
+            method,
+            returnKind,
+            parameters,
+            callee => CanDifferentiate(callee, compilation, checkedCallees, cancellationToken),
+            cancellationToken);
         EquatableArray<IrStmt> statements = lowering.LowerBody(body);
         if (lowering.SawInvalidCode)
         {
-            // The compiler reports errors in half-typed code itself; adding ours would only be noise.
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
         diagnostics.AddRange(lowering.Diagnostics);
@@ -94,7 +115,7 @@ internal static class MethodParser
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
-        var model = new MethodIr(
+        var result = new MethodIr(
             hierarchy,
             name,
             Accessibility(method.DeclaredAccessibility),
@@ -103,7 +124,52 @@ internal static class MethodParser
             lowering.Locals.ToEquatableArray(),
             statements,
             HintName(hierarchy, method));
-        return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);
+        return new ParseResult(result, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    /// <summary>
+    /// Whether a [Differentiable] method declared in this compilation will get a generated pullback; a caller of one
+    /// that will not is refused with a diagnostic instead of being given code that calls a missing method.
+    /// </summary>
+    private static bool CanDifferentiate(IMethodSymbol callee, Compilation compilation, Dictionary<IMethodSymbol, bool> checkedCallees, CancellationToken cancellationToken)
+    {
+        IMethodSymbol key = callee.OriginalDefinition;
+        if (checkedCallees.TryGetValue(key, out bool known))
+        {
+            return known;
+        }
+        checkedCallees[key] = true; // while it is being checked, so that mutual recursion ends
+        bool result = key.DeclaringSyntaxReferences
+            .Select(reference => reference.GetSyntax(cancellationToken))
+            .OfType<MethodDeclarationSyntax>()
+            .Where(declaration => declaration.AttributeLists.Count > 0)
+            .Select(declaration => Parse(key, declaration, compilation, checkedCallees, cancellationToken).Method is not null)
+            .DefaultIfEmpty(false)
+            .First();
+        checkedCallees[key] = result;
+        return result;
+    }
+
+    /// <summary>Whether the declaration is still being typed: a missing name, or no enclosing type at all.</summary>
+    private static bool IsIncomplete(IMethodSymbol method, MethodDeclarationSyntax syntax)
+    {
+        if (syntax.Identifier.IsMissing || syntax.ParameterList.ContainsDiagnostics || syntax.ReturnType.ContainsDiagnostics ||
+            syntax.Parent is not TypeDeclarationSyntax || method.ReturnType.TypeKind == TypeKind.Error ||
+            method.Parameters.Any(p => p.Type.TypeKind == TypeKind.Error))
+        {
+            return true;
+        }
+        foreach (SyntaxNode ancestor in syntax.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case TypeDeclarationSyntax type when type.Identifier.IsMissing || (type.TypeParameterList?.ContainsDiagnostics ?? false):
+                    return true;
+                case BaseNamespaceDeclarationSyntax ns when ns.Name.ContainsDiagnostics || ns.Name.IsMissing:
+                    return true;
+            }
+        }
+        return false;
     }
 
     private static List<ParameterIr> ParseParameters(IMethodSymbol method, string methodName, List<DiagnosticInfo> diagnostics)
@@ -120,19 +186,53 @@ internal static class MethodParser
                     parameter.Name,
                     methodName,
                     parameter.Type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
-                    $" and is passed by '{parameter.RefKind.ToString().ToLowerInvariant()}'"));
+                    $" and is passed by '{RefKindKeyword(parameter.RefKind)}'"));
                 continue;
             }
-            bool noDerivative = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.NoDerivativeAttribute);
-            bool differentiable = !noDerivative && type.IsReal && type.Shape != ValueShape.Span;
-            parameters.Add(new ParameterIr(Identifiers.Escape(parameter.Name), type, differentiable));
+            if (UnsupportedParameterAdvice(parameter.Type) is { } advice)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnsupportedParameter,
+                    LocationInfo.From(parameter.Locations.FirstOrDefault()),
+                    parameter.Name,
+                    methodName,
+                    parameter.Type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
+                    advice));
+                continue;
+            }
+            parameters.Add(new ParameterIr(Identifiers.Escape(parameter.Name), type, CustomDerivatives.IsDifferentiable(parameter)));
         }
         return parameters;
     }
 
+    /// <summary>
+    /// Null for a parameter type the generator accepts (real scalars, one-dimensional arrays and spans, other value types
+    /// as constants); otherwise extra advice for ADG0005. Real-valued data in a shape the generator cannot index is
+    /// refused rather than silently treated as a constant.
+    /// </summary>
+    private static string? UnsupportedParameterAdvice(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol { Rank: > 1 } or IArrayTypeSymbol { ElementType: IArrayTypeSymbol } =>
+            "; flatten it into a one-dimensional array (row-major)",
+        IArrayTypeSymbol => null,
+        _ when TypeMapping.From(type).IsSequence => null,
+        INamedTypeSymbol { IsGenericType: true } named when named.TypeArguments.Any(t => TypeMapping.ScalarKindOf(t).IsReal()) =>
+            "; pass the values as a double[] or float[] or a read-only span",
+        { IsReferenceType: true } => string.Empty,
+        _ => null,
+    };
+
+    private static string RefKindKeyword(RefKind kind) => kind switch
+    {
+        RefKind.Out => "out",
+        RefKind.In => "in",
+        RefKind.Ref => "ref",
+        _ => "ref readonly",
+    };
+
     private static void CheckGeneratedNamesAreFree(IMethodSymbol method, string name, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
-        foreach (string generated in new[] { name + "Gradient", name + "Pullback" })
+        foreach (string generated in new[] { name + "Gradient", name + "Pullback", name + "ValueAndPullback" })
         {
             if (!method.ContainingType.GetMembers(generated).IsEmpty)
             {
@@ -149,7 +249,7 @@ internal static class MethodParser
         SyntaxNode? node = syntax.Parent;
         while (node is TypeDeclarationSyntax declaration)
         {
-            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword) || declaration is InterfaceDeclarationSyntax)
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.TypeMustBePartial, LocationInfo.From(declaration.Identifier.GetLocation()), name, declaration.Identifier.ValueText));
@@ -173,6 +273,7 @@ internal static class MethodParser
             RecordDeclarationSyntax record when record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) => "record struct",
             RecordDeclarationSyntax => "record",
             StructDeclarationSyntax => "struct",
+            InterfaceDeclarationSyntax => "interface",
             _ => "class",
         };
         string modifiers = string.Join(" ", declaration.Modifiers

@@ -23,15 +23,22 @@ internal sealed class OperationLowering
     private readonly IMethodSymbol _method;
     private readonly ScalarKind _returnKind;
     private readonly CancellationToken _cancellationToken;
+    private readonly Func<IMethodSymbol, bool> _canDifferentiate;
     private readonly Dictionary<ILocalSymbol, string> _localNames = new(SymbolEqualityComparer.Default);
     private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TypeRef> _parameterTypes = new(StringComparer.Ordinal);
     private readonly List<DiagnosticInfo> _diagnostics = new();
     private readonly List<LocalInfo> _locals = new();
 
-    public OperationLowering(IMethodSymbol method, ScalarKind returnKind, IReadOnlyList<ParameterIr> parameters, CancellationToken cancellationToken)
+    public OperationLowering(
+        IMethodSymbol method,
+        ScalarKind returnKind,
+        IReadOnlyList<ParameterIr> parameters,
+        Func<IMethodSymbol, bool> canDifferentiate,
+        CancellationToken cancellationToken)
     {
         _method = method;
+        _canDifferentiate = canDifferentiate;
         _returnKind = returnKind;
         _cancellationToken = cancellationToken;
         foreach (ParameterIr parameter in parameters)
@@ -90,9 +97,10 @@ internal sealed class OperationLowering
 
     private void LowerBlock(IBlockOperation block, List<IrStmt> output)
     {
-        if (block.Syntax is UnsafeStatementSyntax)
+        if (block.Syntax is UnsafeStatementSyntax || block.Syntax.Parent is UnsafeStatementSyntax)
         {
-            Unsupported(block.Syntax, "an unsafe block", "move pointer code into a method that is not [Differentiable]");
+            Unsupported(block.Syntax.Parent is UnsafeStatementSyntax unsafeStatement ? unsafeStatement : block.Syntax,
+                "an unsafe block", "move pointer code into a method that is not [Differentiable]");
             return;
         }
         foreach (IOperation operation in block.Operations)
@@ -427,7 +435,14 @@ internal sealed class OperationLowering
                 return LowerElement(operation, instance, indexer.Arguments[0].Value);
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf }
                 when TypeMapping.From(lengthOf.Type!).IsSequence:
-                return LowerExpr(lengthOf) is VarRef sequence ? new LengthOf(sequence.Name) : UnsupportedExpression(operation, "only the length of an array or span variable can be read");
+            {
+                int before = _diagnostics.Count;
+                return LowerSequence(lengthOf) is VarRef sequence
+                    ? new LengthOf(sequence.Name)
+                    : UnsupportedOnce(operation, "only the length of an array or span variable can be read", before);
+            }
+            case IThrowOperation:
+                return UnsupportedExpression(operation, "a throw expression; validate the arguments before calling the [Differentiable] method");
             case IConversionOperation conversion:
                 return LowerConversion(conversion, kind);
             case IUnaryOperation unary when unary.OperatorMethod is null:
@@ -471,11 +486,28 @@ internal sealed class OperationLowering
         return new VarRef(name, typeRef.Element, typeRef.Shape);
     }
 
+    /// <summary>A parameter, local or static field, possibly behind an implicit conversion (array to span).</summary>
+    private static bool IsVariable(IOperation operation) => Unwrap(operation) is IParameterReferenceOperation or ILocalReferenceOperation or IFieldReferenceOperation;
+
+    private static IOperation Unwrap(IOperation operation) =>
+        operation is IConversionOperation { IsImplicit: true } conversion ? Unwrap(conversion.Operand) : operation;
+
+    /// <summary>An array or span variable, or null after reporting what the expression is instead.</summary>
+    private VarRef? LowerSequence(IOperation sequence) =>
+        LowerExpr(sequence) is VarRef { Shape: not ValueShape.Scalar } array && IsVariable(sequence) ? array : null;
+
+    /// <summary>Reports <paramref name="reason"/> unless lowering a part of <paramref name="operation"/> already reported something.</summary>
+    private IrExpr UnsupportedOnce(IOperation operation, string reason, int diagnosticsBefore) =>
+        _diagnostics.Count > diagnosticsBefore || SawInvalidCode
+            ? new Literal(0, ScalarKind.Double)
+            : UnsupportedExpression(operation, reason);
+
     private IrExpr LowerElement(IOperation operation, IOperation sequence, IOperation index)
     {
-        if (LowerExpr(sequence) is not VarRef { Shape: not ValueShape.Scalar } array)
+        int before = _diagnostics.Count;
+        if (LowerSequence(sequence) is not VarRef array)
         {
-            return UnsupportedExpression(operation, "elements can be read only from an array or span variable");
+            return UnsupportedOnce(operation, "elements can be read only from an array or span variable", before);
         }
         return new ElementRef(array.Name, ConvertTo(LowerExpr(index), ScalarKind.Int32), array.Kind);
     }
@@ -579,24 +611,41 @@ internal sealed class OperationLowering
             return new MathCall(function, args.ToEquatableArray(), kind);
         }
 
-        bool isDifferentiable = target.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.DifferentiableAttribute);
-        if (!isDifferentiable || !target.IsStatic || target.IsGenericMethod || target.ReturnsByRef)
+        if (target.MethodKind == MethodKind.LocalFunction)
         {
-            return Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.Syntax, Describe(target));
+            return new Literal(0, ScalarKind.Double); // the local function itself is reported (ADG0010)
         }
+        bool isDifferentiable = target.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.DifferentiableAttribute);
         if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition))
         {
             return Report(DiagnosticDescriptors.Recursion, invocation.Syntax, _method.Name);
         }
-        ScalarKind returnKind = TypeMapping.ScalarKindOf(target.ReturnType);
-        if (!returnKind.IsReal())
+        if (isDifferentiable && !target.DeclaringSyntaxReferences.IsEmpty && !_canDifferentiate(target))
         {
-            return Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.Syntax, Describe(target));
+            return Report(DiagnosticDescriptors.CalleeNotDifferentiable, invocation.Syntax, Describe(target), _method.Name);
         }
-        string pullback = target.Name + "Pullback";
-        if (target.DeclaringSyntaxReferences.IsEmpty && target.ContainingType.GetMembers(pullback).IsEmpty)
+        ScalarKind returnKind = TypeMapping.ScalarKindOf(target.ReturnType);
+        string pullbackType = target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        string pullbackName = target.Name + "Pullback";
+        if (!isDifferentiable || !target.IsStatic || target.IsGenericMethod || target.ReturnsByRef || !returnKind.IsReal())
         {
-            return Report(DiagnosticDescriptors.MissingPullback, invocation.Syntax, Describe(target), target.ContainingType.ToDisplayString(), pullback);
+            // Not generated: a hand-written pullback registered with [DerivativeOf] may still make it callable.
+            CustomDerivatives.Lookup lookup = target.IsStatic && !target.IsGenericMethod && returnKind.IsReal()
+                ? CustomDerivatives.Find(target, _method.ContainingType)
+                : new CustomDerivatives.Lookup();
+            if (lookup.Pullback is null)
+            {
+                return lookup.Mismatched.Count > 0
+                    ? Report(DiagnosticDescriptors.PullbackSignatureMismatch, invocation.Syntax,
+                        Describe(lookup.Mismatched[0]), Describe(target), CustomDerivatives.ActualSignature(lookup.Mismatched[0]), CustomDerivatives.ExpectedSignature(target))
+                    : Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.Syntax, Describe(target));
+            }
+            pullbackType = lookup.Pullback.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            pullbackName = lookup.Pullback.Name;
+        }
+        else if (target.DeclaringSyntaxReferences.IsEmpty && target.ContainingType.GetMembers(pullbackName).IsEmpty)
+        {
+            return Report(DiagnosticDescriptors.MissingPullback, invocation.Syntax, Describe(target), target.ContainingType.ToDisplayString(), pullbackName);
         }
 
         var parameters = new List<CalleeParameter>();
@@ -609,31 +658,28 @@ internal sealed class OperationLowering
                 return UnsupportedExpression(invocation, "arguments passed by ref, out or in are not supported");
             }
             TypeRef parameterType = TypeMapping.From(parameter.Type);
-            bool noDerivative = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.NoDerivativeAttribute);
-            parameters.Add(new CalleeParameter(parameterType, !noDerivative && parameterType.IsReal && parameterType.Shape != ValueShape.Span));
-            IrExpr value = LowerExpr(argument.Value);
+            parameters.Add(new CalleeParameter(parameterType, CustomDerivatives.IsDifferentiable(parameter)));
             if (parameterType.IsSequence)
             {
-                if (value is not VarRef { Shape: not ValueShape.Scalar })
+                if (!IsVariable(argument.Value) || LowerExpr(argument.Value) is not VarRef { Shape: not ValueShape.Scalar } sequence)
                 {
-                    if (!SawInvalidCode)
-                    {
-                        Report(DiagnosticDescriptors.UnsupportedArgument, argument.Syntax, argument.Syntax.ToString(), parameter.Name, target.Name);
-                    }
+                    Report(DiagnosticDescriptors.UnsupportedArgument, argument.Syntax, FirstLine(argument.Syntax), parameter.Name, target.Name);
                     return new Literal(0, returnKind);
                 }
-                calleeArgs.Add(value);
+                calleeArgs.Add(sequence);
             }
             else
             {
-                calleeArgs.Add(ConvertTo(value, parameterType.Element));
+                calleeArgs.Add(ConvertTo(LowerExpr(argument.Value), parameterType.Element));
             }
         }
         var callee = new CalleeInfo(
             target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             target.Name,
             parameters.ToEquatableArray(),
-            returnKind);
+            returnKind,
+            pullbackType,
+            pullbackName);
         return new DiffCall(callee, calleeArgs.ToEquatableArray());
     }
 

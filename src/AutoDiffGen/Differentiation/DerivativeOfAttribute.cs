@@ -1,0 +1,38 @@
+using System;
+
+namespace AutoDiffGen;
+
+/// <summary>
+/// Registers a hand-written pullback for a method that is not [Differentiable] (a primitive kernel, or a method
+/// you cannot change), so that [Differentiable] code may call it. Put the pullback in the primitive's own type or in
+/// the type of the [Differentiable] methods that call it.
+/// </summary>
+/// <remarks>
+/// For a primitive <c>static R M(P1 p1, ..., Pn pn)</c> the pullback is <c>static void Name(P1 p1, ..., Pn pn, R seed, adjoints...)</c>:
+/// one adjoint per differentiable parameter in order (<c>ref double</c> for a scalar, <c>Span&lt;double&gt;</c> for an
+/// array or span; likewise for float), into which it must ADD <c>seed</c> × ∂M/∂p.
+/// <code>
+/// public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+///
+/// [DerivativeOf(typeof(MyMath), nameof(Softplus))]
+/// public static void SoftplusPullback(double x, double seed, ref double dX) => dX += seed / (1 + Math.Exp(-x));
+/// </code>
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class DerivativeOfAttribute : Attribute
+{
+    /// <summary>Registers the attributed method as the pullback of <paramref name="type"/>.<paramref name="methodName"/>.</summary>
+    /// <param name="type">The type that declares the primitive.</param>
+    /// <param name="methodName">The primitive's name; use <c>nameof</c>.</param>
+    public DerivativeOfAttribute(Type type, string methodName)
+    {
+        Type = type;
+        MethodName = methodName;
+    }
+
+    /// <summary>The type that declares the primitive.</summary>
+    public Type Type { get; }
+
+    /// <summary>The primitive's name.</summary>
+    public string MethodName { get; }
+}
