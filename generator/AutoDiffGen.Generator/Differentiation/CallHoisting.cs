@@ -26,17 +26,8 @@ internal static class CallHoisting
                     output.Add(a with { Value = value });
                     break;
                 }
-                case If i:
-                    output.Add(new If(i.Condition, Hoist(i.Then, names, newLocals).ToEquatableArray(), Hoist(i.Else, names, newLocals).ToEquatableArray()));
-                    break;
-                case Loop l:
-                    output.Add(l with { Body = Hoist(l.Body, names, newLocals).ToEquatableArray(), Step = Hoist(l.Step, names, newLocals).ToEquatableArray() });
-                    break;
-                case ForRange f:
-                    output.Add(f with { Body = Hoist(f.Body, names, newLocals).ToEquatableArray() });
-                    break;
                 default:
-                    output.Add(statement);
+                    output.Add(IrWalk.MapBlocks(statement, block => Hoist(block, names, newLocals)));
                     break;
             }
         }

@@ -209,17 +209,8 @@ internal sealed class ControlFlowLowering
             {
                 case Assign a when names.Contains(a.Target):
                     break;
-                case If i:
-                    output.Add(new If(i.Condition, RemoveAssignments(i.Then, names).ToEquatableArray(), RemoveAssignments(i.Else, names).ToEquatableArray()));
-                    break;
-                case Loop l:
-                    output.Add(l with { Body = RemoveAssignments(l.Body, names).ToEquatableArray(), Step = RemoveAssignments(l.Step, names).ToEquatableArray() });
-                    break;
-                case ForRange f:
-                    output.Add(f with { Body = RemoveAssignments(f.Body, names).ToEquatableArray() });
-                    break;
                 default:
-                    output.Add(statement);
+                    output.Add(IrWalk.MapBlocks(statement, block => RemoveAssignments(block, names)));
                     break;
             }
         }
@@ -239,12 +230,7 @@ internal sealed class ControlFlowLowering
                 output[output.Count - 1] = range!;
                 continue;
             }
-            output.Add(statement switch
-            {
-                If i => new If(i.Condition, Canonicalize(i.Then, assignmentCounts).ToEquatableArray(), Canonicalize(i.Else, assignmentCounts).ToEquatableArray()),
-                Loop l => l with { Body = Canonicalize(l.Body, assignmentCounts).ToEquatableArray() },
-                _ => statement,
-            });
+            output.Add(IrWalk.MapBlocks(statement, block => Canonicalize(block, assignmentCounts)));
         }
         return output;
     }

@@ -132,17 +132,10 @@ internal sealed class ReverseMode
                         _assignedInLoop.Add(a);
                     }
                     break;
-                case If i:
-                    CountAssignments(i.Then, inLoop);
-                    CountAssignments(i.Else, inLoop);
-                    break;
-                case Loop l:
-                    CountAssignments(l.Body, true);
-                    CountAssignments(l.Step, true);
-                    break;
-                case ForRange f:
-                    CountAssignments(f.Body, true);
-                    break;
+            }
+            foreach ((EquatableArray<IrStmt> block, bool isLoopBody) in IrWalk.Blocks(statement))
+            {
+                CountAssignments(block, inLoop || isLoopBody);
             }
         }
     }

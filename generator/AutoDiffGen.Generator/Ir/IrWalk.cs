@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace AutoDiffGen.Generator.Ir;
@@ -22,43 +23,48 @@ internal static class IrWalk
                 break;
             case ElementRef e:
                 names.Add(e.Array);
-                CollectReads(e.Index, names);
                 break;
             case LengthOf l:
                 names.Add(l.Array);
                 break;
-            case Unary u:
-                CollectReads(u.Operand, names);
-                break;
-            case Binary b:
-                CollectReads(b.Left, names);
-                CollectReads(b.Right, names);
-                break;
-            case Conditional c:
-                CollectReads(c.Condition, names);
-                CollectReads(c.WhenTrue, names);
-                CollectReads(c.WhenFalse, names);
-                break;
-            case Cast c:
-                CollectReads(c.Operand, names);
-                break;
-            case MathCall m:
-                foreach (IrExpr arg in m.Args)
-                {
-                    CollectReads(arg, names);
-                }
-                break;
-            case DiffCall d:
-                foreach (IrExpr arg in d.Args)
-                {
-                    CollectReads(arg, names);
-                }
-                break;
-            case NewArray n:
-                CollectReads(n.Length, names);
-                break;
+        }
+        foreach (IrExpr child in Children(expr))
+        {
+            CollectReads(child, names);
         }
     }
+
+    /// <summary>The direct subexpressions of <paramref name="expr"/>.</summary>
+    public static IEnumerable<IrExpr> Children(IrExpr expr) => expr switch
+    {
+        ElementRef e => [e.Index],
+        Unary u => [u.Operand],
+        Binary b => [b.Left, b.Right],
+        Conditional c => [c.Condition, c.WhenTrue, c.WhenFalse],
+        Cast c => [c.Operand],
+        MathCall m => m.Args,
+        DiffCall d => d.Args,
+        NewArray n => [n.Length],
+        _ => [],
+    };
+
+    /// <summary>The statement lists nested in <paramref name="statement"/>, each with whether it runs as a loop body.</summary>
+    public static IEnumerable<(EquatableArray<IrStmt> Block, bool IsLoopBody)> Blocks(IrStmt statement) => statement switch
+    {
+        If i => [(i.Then, false), (i.Else, false)],
+        Loop l => [(l.Body, true), (l.Step, true)],
+        ForRange f => [(f.Body, true)],
+        _ => [],
+    };
+
+    /// <summary><paramref name="statement"/> with each nested statement list replaced by <paramref name="map"/> of it.</summary>
+    public static IrStmt MapBlocks(IrStmt statement, Func<EquatableArray<IrStmt>, IEnumerable<IrStmt>> map) => statement switch
+    {
+        If i => new If(i.Condition, map(i.Then).ToEquatableArray(), map(i.Else).ToEquatableArray()),
+        Loop l => l with { Body = map(l.Body).ToEquatableArray(), Step = map(l.Step).ToEquatableArray() },
+        ForRange f => f with { Body = map(f.Body).ToEquatableArray() },
+        _ => statement,
+    };
 
     /// <summary>Every statement, nested ones included, in program order.</summary>
     public static IEnumerable<IrStmt> All(IEnumerable<IrStmt> statements)
@@ -66,16 +72,9 @@ internal static class IrWalk
         foreach (IrStmt statement in statements)
         {
             yield return statement;
-            IEnumerable<IrStmt>? children = statement switch
+            foreach ((EquatableArray<IrStmt> block, _) in Blocks(statement))
             {
-                If i => Concat(i.Then, i.Else),
-                Loop l => Concat(l.Body, l.Step),
-                ForRange f => f.Body,
-                _ => null,
-            };
-            if (children is not null)
-            {
-                foreach (IrStmt child in All(children))
+                foreach (IrStmt child in All(block))
                 {
                     yield return child;
                 }
@@ -84,32 +83,16 @@ internal static class IrWalk
     }
 
     /// <summary>The expressions a statement evaluates directly (not those of nested statements).</summary>
-    public static IEnumerable<IrExpr> Expressions(IrStmt statement)
+    public static IEnumerable<IrExpr> Expressions(IrStmt statement) => statement switch
     {
-        switch (statement)
-        {
-            case Assign a:
-                if (a.Index is not null)
-                {
-                    yield return a.Index;
-                }
-                yield return a.Value;
-                break;
-            case If i:
-                yield return i.Condition;
-                break;
-            case Loop l:
-                yield return l.Condition;
-                break;
-            case ForRange f:
-                yield return f.From;
-                yield return f.To;
-                break;
-            case Return r:
-                yield return r.Value;
-                break;
-        }
-    }
+        Assign { Index: { } index } a => [index, a.Value],
+        Assign a => [a.Value],
+        If i => [i.Condition],
+        Loop l => [l.Condition],
+        ForRange f => [f.From, f.To],
+        Return r => [r.Value],
+        _ => [],
+    };
 
     /// <summary>The names a statement list assigns, nested statements included.</summary>
     public static HashSet<string> AssignedNames(IEnumerable<IrStmt> statements)
@@ -128,17 +111,5 @@ internal static class IrWalk
             }
         }
         return names;
-    }
-
-    private static IEnumerable<IrStmt> Concat(EquatableArray<IrStmt> first, EquatableArray<IrStmt> second)
-    {
-        foreach (IrStmt s in first)
-        {
-            yield return s;
-        }
-        foreach (IrStmt s in second)
-        {
-            yield return s;
-        }
     }
 }
