@@ -2,8 +2,12 @@ using AutoDiffGen.Generator.Ir;
 
 namespace AutoDiffGen.Generator.Differentiation;
 
-/// <summary>A differentiable parameter and the name of its adjoint in the generated signatures.</summary>
-internal sealed record AdjointParameter(string PrimalName, string AdjointName, TypeRef PrimalType);
+/// <summary>
+/// A differentiable parameter and the name of its adjoint in the generated signatures. A scalar's adjoint is
+/// accumulated in a local of that name and handed out at the end through <see cref="CoreOutName"/>, since a local
+/// stays in a register where an <c>out</c> parameter would go through memory on every <c>+=</c>.
+/// </summary>
+internal sealed record AdjointParameter(string PrimalName, string AdjointName, TypeRef PrimalType, string CoreOutName);
 
 /// <summary>A tape the generated method keeps, with the element type it stores.</summary>
 internal sealed record TapeInfo(string Name, string ElementType);

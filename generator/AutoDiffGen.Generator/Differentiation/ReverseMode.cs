@@ -87,7 +87,7 @@ internal sealed class ReverseMode
         {
             string adjoint = _names.Fresh(NameScope.AdjointBase(parameter.Name));
             _adjointNames[parameter.Name] = adjoint;
-            adjoints.Add(new AdjointParameter(parameter.Name, adjoint, parameter.Type));
+            adjoints.Add(new AdjointParameter(parameter.Name, adjoint, parameter.Type, parameter.Type.IsScalar ? _names.Fresh(adjoint + "Out") : adjoint));
         }
         string seed = _names.Fresh("seed");
         var adjointLocals = new List<LocalInfo>();
@@ -525,10 +525,10 @@ internal sealed class ReverseMode
         switch (expr)
         {
             case VarRef v:
-                output.Add(new Accumulate(_adjointNames[v.Name], null, adjoint));
+                AddContribution(output, _adjointNames[v.Name], null, adjoint);
                 break;
             case ElementRef e:
-                output.Add(new Accumulate(_adjointNames[e.Array], e.Index, adjoint));
+                AddContribution(output, _adjointNames[e.Array], e.Index, adjoint);
                 break;
             case Unary { Op: UnaryOp.Negate } negate:
                 Propagate(negate.Operand, Neg(adjoint), output);
@@ -575,6 +575,27 @@ internal sealed class ReverseMode
                 PropagateCall(call, adjoint, output);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="contribution"/> to the adjoint <paramref name="target"/>[<paramref name="index"/>]: merged with
+    /// the update already emitted for that adjoint in this run of updates when there is one (so an element receives one
+    /// read-modify-write per statement), else as a new <c>+=</c>. Nothing in between reads the adjoint, so moving the
+    /// addition later changes nothing.
+    /// </summary>
+    private static void AddContribution(List<IrStmt> output, string target, IrExpr? index, IrExpr contribution)
+    {
+        for (int k = output.Count - 1; k >= 0 && output[k] is Accumulate or Define; k--)
+        {
+            if (output[k] is Accumulate existing && existing.Target == target && Equals(existing.Index, index))
+            {
+                // Moved to the end, after the temporaries the new contribution reads.
+                output.RemoveAt(k);
+                output.Add(existing with { Value = Add(existing.Value, contribution) });
+                return;
+            }
+        }
+        output.Add(new Accumulate(target, index, contribution));
     }
 
     /// <summary>Applies a rule's contributions to the active operands, computing only the operand values they read.</summary>

@@ -131,7 +131,7 @@ internal static class GradientEmitter
         WriteGeneratedCodeAttribute(writer);
         string parameters = string.Join(", ", PrimalParameters(primal)
             .Concat([$"{Real(primal)} {method.SeedName}"])
-            .Concat(method.Adjoints.Select(a => AdjointParameter(a, "out"))));
+            .Concat(method.Adjoints.Select(a => AdjointParameter(a with { AdjointName = a.CoreOutName }, "out"))));
         using (writer.Block($"private static {Real(primal)} {method.CoreName}({parameters})"))
         {
             foreach (LocalInfo local in method.Locals)
@@ -144,7 +144,7 @@ internal static class GradientEmitter
             }
             foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsScalar))
             {
-                writer.Line($"{adjoint.AdjointName} = {Literals.Format(0, adjoint.PrimalType.Element)};");
+                writer.Line($"{ScalarKinds.Keyword(adjoint.PrimalType.Element)} {adjoint.AdjointName} = {Literals.Format(0, adjoint.PrimalType.Element)};");
             }
             foreach (TapeInfo tape in method.Tapes)
             {
@@ -159,6 +159,10 @@ internal static class GradientEmitter
             foreach (TapeInfo tape in method.Tapes)
             {
                 writer.Line($"{tape.Name}.Dispose();");
+            }
+            foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsScalar))
+            {
+                writer.Line($"{adjoint.CoreOutName} = {adjoint.AdjointName};");
             }
             writer.Line($"return {method.ResultName};");
         }

@@ -42,12 +42,12 @@ static partial class Calculus
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double ArithmeticValueAndPullback(double x, double y, double seed, out double dX, out double dY)
+    private static double ArithmeticValueAndPullback(double x, double y, double seed, out double dXOut, out double dYOut)
     {
         double result = 0.0;
         double dResult = 0.0;
-        dX = 0.0;
-        dY = 0.0;
+        double dX = 0.0;
+        double dY = 0.0;
 
         // Forward sweep: the body of Arithmetic.
         result = (x - y) * (x + 2.0) / y - -x;
@@ -61,12 +61,11 @@ static partial class Calculus
         double t3 = t2 / y;
         double adj0 = dResult / y;
         double adj1 = adj0 * t1;
-        dX += adj1;
-        dY -= adj1;
         double adj2 = adj0 * t0;
-        dX += adj2;
-        dY -= dResult * t3 / y;
-        dX += dResult;
+        dY += -adj1 - dResult * t3 / y;
+        dX += adj1 + adj2 + dResult;
+        dXOut = dX;
+        dYOut = dY;
         return result;
     }
 }

@@ -46,14 +46,14 @@ static partial class Layers
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double NeuronValueAndPullback(double[] w, double[] input, double bias, double seed, global::System.Span<double> dW, out double dBias)
+    private static double NeuronValueAndPullback(double[] w, double[] input, double bias, double seed, global::System.Span<double> dW, out double dBiasOut)
     {
         double z = 0.0;
         int i = 0;
         double result = 0.0;
         double dZ = 0.0;
         double dResult = 0.0;
-        dBias = 0.0;
+        double dBias = 0.0;
         var tapeDouble = new global::AutoDiffGen.CompilerServices.Tape<double>();
 
         // Forward sweep: the body of Neuron, storing what the reverse sweep needs.
@@ -78,6 +78,7 @@ static partial class Layers
         // z = bias
         dBias += dZ;
         tapeDouble.Dispose();
+        dBiasOut = dBias;
         return result;
     }
 }
@@ -122,13 +123,13 @@ static partial class Layers
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double SigmoidValueAndPullback(double x, double seed, out double dX)
+    private static double SigmoidValueAndPullback(double x, double seed, out double dXOut)
     {
         double exp0 = 0.0;
         double result = 0.0;
         double dExp0 = 0.0;
         double dResult = 0.0;
-        dX = 0.0;
+        double dX = 0.0;
 
         // Forward sweep: the body of Sigmoid.
         exp0 = global::System.Math.Exp(-x);
@@ -142,6 +143,7 @@ static partial class Layers
         dExp0 -= adj0;
         // exp0 = global::System.Math.Exp(-x)
         dX -= dExp0 * exp0;
+        dXOut = dX;
         return result;
     }
 }

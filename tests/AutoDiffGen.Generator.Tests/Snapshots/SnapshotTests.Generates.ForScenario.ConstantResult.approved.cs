@@ -39,15 +39,16 @@ static partial class Calculus
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double ConstantResultValueAndPullback(double x, int n, double seed, out double dX)
+    private static double ConstantResultValueAndPullback(double x, int n, double seed, out double dXOut)
     {
         double result = 0.0;
-        dX = 0.0;
+        double dX = 0.0;
 
         // Forward sweep: the body of ConstantResult.
         result = (double)n * 2.0;
 
         // Reverse sweep: adjoints flow from the result back to the parameters.
+        dXOut = dX;
         return result;
     }
 }

@@ -39,7 +39,7 @@ static partial class Sequences
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double AlternateValueAndPullback(double x, int n, double seed, out double dX)
+    private static double AlternateValueAndPullback(double x, int n, double seed, out double dXOut)
     {
         double s = 0.0;
         int k = 0;
@@ -48,7 +48,7 @@ static partial class Sequences
         bool branch0 = false;
         double dS = 0.0;
         double dResult = 0.0;
-        dX = 0.0;
+        double dX = 0.0;
         var tapeBool = new global::AutoDiffGen.CompilerServices.Tape<bool>();
         var tapeInt = new global::AutoDiffGen.CompilerServices.Tape<int>();
 
@@ -86,6 +86,7 @@ static partial class Sequences
         }
         tapeBool.Dispose();
         tapeInt.Dispose();
+        dXOut = dX;
         return result;
     }
 }

@@ -37,14 +37,14 @@ static partial class Branches
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double EarlyReturnValueAndPullback(double x, double seed, out double dX)
+    private static double EarlyReturnValueAndPullback(double x, double seed, out double dXOut)
     {
         double y = 0.0;
         double result = 0.0;
         bool branch0 = false;
         double dY = 0.0;
         double dResult = 0.0;
-        dX = 0.0;
+        double dX = 0.0;
 
         // Forward sweep: the body of EarlyReturn.
         branch0 = x < 0.0;
@@ -73,6 +73,7 @@ static partial class Branches
             // y = x * x
             dX += 2.0 * dY * x;
         }
+        dXOut = dX;
         return result;
     }
 }

@@ -42,7 +42,7 @@ static partial class Calculus
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static float FloatMathValueAndPullback(float x, float y, float seed, out float dX, out float dY)
+    private static float FloatMathValueAndPullback(float x, float y, float seed, out float dXOut, out float dYOut)
     {
         float tanh0 = 0f;
         double cos0 = 0.0;
@@ -50,8 +50,8 @@ static partial class Calculus
         float dTanh0 = 0f;
         double dCos0 = 0.0;
         float dResult = 0f;
-        dX = 0f;
-        dY = 0f;
+        float dX = 0f;
+        float dY = 0f;
 
         // Forward sweep: the body of FloatMath.
         tanh0 = global::System.MathF.Tanh(x);
@@ -69,6 +69,8 @@ static partial class Calculus
         dX += (float)-(dCos0 * global::System.Math.Sin((double)x));
         // tanh0 = global::System.MathF.Tanh(x)
         dX += dTanh0 * (1f - tanh0 * tanh0);
+        dXOut = dX;
+        dYOut = dY;
         return result;
     }
 }

@@ -44,14 +44,14 @@ static partial class Polynomials
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double HornerValueAndPullback(double x, double[] c, double seed, out double dX, global::System.Span<double> dC)
+    private static double HornerValueAndPullback(double x, double[] c, double seed, out double dXOut, global::System.Span<double> dC)
     {
         double s = 0.0;
         int i = 0;
         double result = 0.0;
         double dS = 0.0;
         double dResult = 0.0;
-        dX = 0.0;
+        double dX = 0.0;
         var tapeDouble = new global::AutoDiffGen.CompilerServices.Tape<double>();
 
         // Forward sweep: the body of Horner, storing what the reverse sweep needs.
@@ -78,6 +78,7 @@ static partial class Polynomials
             dC[i] += dSNew;
         }
         tapeDouble.Dispose();
+        dXOut = dX;
         return result;
     }
 }

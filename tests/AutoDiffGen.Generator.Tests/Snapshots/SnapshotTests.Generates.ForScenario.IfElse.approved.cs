@@ -42,15 +42,15 @@ static partial class Branches
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double IfElseValueAndPullback(double x, double y, double seed, out double dX, out double dY)
+    private static double IfElseValueAndPullback(double x, double y, double seed, out double dXOut, out double dYOut)
     {
         double r = 0.0;
         double result = 0.0;
         bool branch0 = false;
         double dR = 0.0;
         double dResult = 0.0;
-        dX = 0.0;
-        dY = 0.0;
+        double dX = 0.0;
+        double dY = 0.0;
 
         // Forward sweep: the body of IfElse.
         r = x;
@@ -83,6 +83,8 @@ static partial class Branches
         }
         // r = x
         dX += dR;
+        dXOut = dX;
+        dYOut = dY;
         return result;
     }
 }

@@ -42,7 +42,7 @@ static partial class Calculus
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double MathRulesValueAndPullback(double x, double y, double seed, out double dX, out double dY)
+    private static double MathRulesValueAndPullback(double x, double y, double seed, out double dXOut, out double dYOut)
     {
         double exp0 = 0.0;
         double log0 = 0.0;
@@ -54,8 +54,8 @@ static partial class Calculus
         double dSin0 = 0.0;
         double dSqrt0 = 0.0;
         double dResult = 0.0;
-        dX = 0.0;
-        dY = 0.0;
+        double dX = 0.0;
+        double dY = 0.0;
 
         // Forward sweep: the body of MathRules.
         exp0 = global::System.Math.Exp(x * y);
@@ -82,6 +82,8 @@ static partial class Calculus
         double adj0 = dExp0 * exp0;
         dX += adj0 * y;
         dY += adj0 * x;
+        dXOut = dX;
+        dYOut = dY;
         return result;
     }
 }

@@ -46,12 +46,12 @@ namespace Physics.Mechanics
             /// adjoint and adds into each span adjoint.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-            private static double PotentialValueAndPullback(double k, double x, double seed, out double dK, out double dX)
+            private static double PotentialValueAndPullback(double k, double x, double seed, out double dKOut, out double dXOut)
             {
                 double result = 0.0;
                 double dResult = 0.0;
-                dK = 0.0;
-                dX = 0.0;
+                double dK = 0.0;
+                double dX = 0.0;
 
                 // Forward sweep: the body of Potential.
                 result = 0.5 * k * x * x;
@@ -64,8 +64,9 @@ namespace Physics.Mechanics
                 double adj0 = dResult * x;
                 double adj1 = adj0 * x;
                 dK += adj1 * 0.5;
-                dX += adj0 * t0;
-                dX += dResult * t1;
+                dX += adj0 * t0 + dResult * t1;
+                dKOut = dK;
+                dXOut = dX;
                 return result;
             }
         }

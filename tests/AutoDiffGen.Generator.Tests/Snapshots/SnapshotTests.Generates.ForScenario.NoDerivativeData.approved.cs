@@ -46,7 +46,7 @@ static partial class Regression
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double MseValueAndPullback(double w, double b, double[] x, double[] y, double seed, out double dW, out double dB)
+    private static double MseValueAndPullback(double w, double b, double[] x, double[] y, double seed, out double dWOut, out double dBOut)
     {
         double sum = 0.0;
         int i = 0;
@@ -55,8 +55,8 @@ static partial class Regression
         double dSum = 0.0;
         double dError = 0.0;
         double dResult = 0.0;
-        dW = 0.0;
-        dB = 0.0;
+        double dW = 0.0;
+        double dB = 0.0;
 
         // Forward sweep: the body of Mse.
         sum = 0.0;
@@ -81,6 +81,8 @@ static partial class Regression
             dB += dError;
             dError = 0.0;
         }
+        dWOut = dW;
+        dBOut = dB;
         return result;
     }
 }

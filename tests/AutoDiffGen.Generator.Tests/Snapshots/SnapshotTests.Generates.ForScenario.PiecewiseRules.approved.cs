@@ -42,14 +42,14 @@ static partial class Calculus
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double PiecewiseRulesValueAndPullback(double x, double y, double seed, out double dX, out double dY)
+    private static double PiecewiseRulesValueAndPullback(double x, double y, double seed, out double dXOut, out double dYOut)
     {
         double pow0 = 0.0;
         double result = 0.0;
         double dPow0 = 0.0;
         double dResult = 0.0;
-        dX = 0.0;
-        dY = 0.0;
+        double dX = 0.0;
+        double dY = 0.0;
 
         // Forward sweep: the body of PiecewiseRules.
         pow0 = global::System.Math.Pow(x, y);
@@ -59,13 +59,13 @@ static partial class Calculus
         dResult = seed;
         // result = pow0 + global::System.Math.Max(x, y) + global::System.Math.Clamp(x, 0.0, 1.0) + global::System.Math.Abs(y)
         dPow0 += dResult;
-        dX += x >= y ? dResult : 0.0;
-        dY += x >= y ? 0.0 : dResult;
-        dX += x < 0.0 ? 0.0 : x > 1.0 ? 0.0 : dResult;
-        dY += y > 0.0 ? dResult : y < 0.0 ? -dResult : 0.0;
+        dX += (x >= y ? dResult : 0.0) + (x < 0.0 ? 0.0 : x > 1.0 ? 0.0 : dResult);
+        dY += (x >= y ? 0.0 : dResult) + (y > 0.0 ? dResult : y < 0.0 ? -dResult : 0.0);
         // pow0 = global::System.Math.Pow(x, y)
         dX += dPow0 * (y * global::System.Math.Pow(x, y - 1.0));
         dY += x > 0.0 ? dPow0 * (pow0 * global::System.Math.Log(x)) : 0.0;
+        dXOut = dX;
+        dYOut = dY;
         return result;
     }
 }

@@ -37,11 +37,11 @@ static partial class Calculus
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double SquareValueAndPullback(double x, double seed, out double dX)
+    private static double SquareValueAndPullback(double x, double seed, out double dXOut)
     {
         double result = 0.0;
         double dResult = 0.0;
-        dX = 0.0;
+        double dX = 0.0;
 
         // Forward sweep: the body of Square.
         result = x * x;
@@ -50,6 +50,7 @@ static partial class Calculus
         dResult = seed;
         // result = x * x
         dX += 2.0 * dResult * x;
+        dXOut = dX;
         return result;
     }
 }

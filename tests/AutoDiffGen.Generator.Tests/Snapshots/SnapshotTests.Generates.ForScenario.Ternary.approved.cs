@@ -42,12 +42,12 @@ static partial class Branches
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double TernaryValueAndPullback(double x, double y, double seed, out double dX, out double dY)
+    private static double TernaryValueAndPullback(double x, double y, double seed, out double dXOut, out double dYOut)
     {
         double result = 0.0;
         double dResult = 0.0;
-        dX = 0.0;
-        dY = 0.0;
+        double dX = 0.0;
+        double dY = 0.0;
 
         // Forward sweep: the body of Ternary.
         result = x > y ? x * y : y / x;
@@ -66,6 +66,8 @@ static partial class Branches
             dY += dResult / x;
             dX -= dResult * t0 / x;
         }
+        dXOut = dX;
+        dYOut = dY;
         return result;
     }
 }

@@ -37,7 +37,7 @@ static partial class Sequences
     /// adjoint and adds into each span adjoint.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
-    private static double GrowValueAndPullback(double x, double seed, out double dX)
+    private static double GrowValueAndPullback(double x, double seed, out double dXOut)
     {
         double s = 0.0;
         int steps = 0;
@@ -46,7 +46,7 @@ static partial class Sequences
         int iterations0 = 0;
         double dS = 0.0;
         double dResult = 0.0;
-        dX = 0.0;
+        double dX = 0.0;
 
         // Forward sweep: the body of Grow.
         s = x;
@@ -79,6 +79,7 @@ static partial class Sequences
         }
         // s = x
         dX += dS;
+        dXOut = dX;
         return result;
     }
 }
