@@ -59,14 +59,7 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
                 spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, file.MethodName, file.Error));
                 return;
             }
-            try
-            {
-                spc.AddSource(file.HintName, SourceText.From(file.Text, Encoding.UTF8));
-            }
-            catch (ArgumentException)
-            {
-                // Two methods with one signature (code being edited): the compiler reports the duplicate; one file is enough.
-            }
+            spc.AddSource(file.HintName, SourceText.From(file.Text, Encoding.UTF8));
         });
     }
 

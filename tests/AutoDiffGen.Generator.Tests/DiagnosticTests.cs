@@ -14,6 +14,11 @@ namespace AutoDiffGen.Generator.Tests;
 /// location (span and file). Then the negative side: valid code reports nothing and compiles cleanly, and half-typed
 /// code reports nothing at all.
 /// </summary>
+/// <remarks>
+/// Sources are built with the helpers under "sources" (<see cref="ClassWithMethod"/>, <see cref="MethodWithBody"/>,
+/// <see cref="ClassC"/>), so that each test shows only the declaration or statements it is about; <c>[|...|]</c> marks
+/// where the diagnostic must point.
+/// </remarks>
 public class DiagnosticTests
 {
     private const string Advice0005 =
@@ -25,23 +30,27 @@ public class DiagnosticTests
     private const string Advice0014 =
         "a [Differentiable] method may assign only its locals, its scalar parameters and elements of its local arrays: copy the data into a local array first";
 
+    private const string TryStatementMessage =
+        "a try statement is not supported in a [Differentiable] method; handle errors in the caller";
+
+    private const string LockStatementMessage =
+        "a lock statement is not supported in a [Differentiable] method; a [Differentiable] method works on its arguments only";
+
+    private const string ConstantResultMessage =
+        "The result of 'F' does not depend on any differentiable parameter, so its gradient is always zero";
+
+    /// <summary>The declaration of a valid [Differentiable] method, for tests about something other than the method.</summary>
+    private const string SquareF = "double F(double x) => x * x;";
+
     // ---- ADG0001 ----
 
     [Fact]
     public void Instance_method_reports_ADG0001_on_its_name()
     {
-        GeneratorRun run = ExpectSingle("""
-            using AutoDiffGen;
-
-            public partial class C
-            {
-                [Differentiable]
-                public double [|F|](double x) => x * x;
-            }
-            """,
+        ExpectRejected(
+            SourceWith("public partial class C", "[Differentiable]\npublic double [|F|](double x) => x * x;"),
             "ADG0001",
             "'F' must be static to be [Differentiable]; make it static and pass what it reads as parameters");
-        Assert.Empty(run.HintNames);
     }
 
     // ---- ADG0002 ----
@@ -49,35 +58,17 @@ public class DiagnosticTests
     [Fact]
     public void Class_that_is_not_partial_reports_ADG0002_on_the_class_name()
     {
-        GeneratorRun run = ExpectSingle("""
-            using AutoDiffGen;
-
-            public static class [|C|]
-            {
-                [Differentiable]
-                public static double F(double x) => x * x;
-            }
-            """,
+        ExpectRejected(
+            SourceWith("public static class [|C|]", Differentiable(SquareF)),
             "ADG0002",
             "'F' is declared in 'C', which is not partial; add the partial modifier to 'C' so that the generator can add FGradient and FPullback to it");
-        Assert.Empty(run.HintNames);
     }
 
     [Fact]
     public void Outer_class_that_is_not_partial_reports_ADG0002_on_the_outer_name()
     {
-        ExpectSingle("""
-            using AutoDiffGen;
-
-            public class [|Outer|]
-            {
-                public static partial class Inner
-                {
-                    [Differentiable]
-                    public static double F(double x) => x * x;
-                }
-            }
-            """,
+        ExpectSingle(
+            SourceWith("public class [|Outer|]", TypeWith("public static partial class Inner", Differentiable(SquareF))),
             "ADG0002",
             "'F' is declared in 'Outer', which is not partial; add the partial modifier to 'Outer' so that the generator can add FGradient and FPullback to it");
     }
@@ -86,15 +77,7 @@ public class DiagnosticTests
     public void Static_method_of_a_partial_interface_is_differentiated()
     {
         // Interfaces may declare static methods with bodies, and a partial interface can take the generated ones.
-        GeneratorRun run = RunClean("""
-            using AutoDiffGen;
-
-            public partial interface I
-            {
-                [Differentiable]
-                static double F(double x) => x * x;
-            }
-            """);
+        GeneratorRun run = RunClean(SourceWith("public partial interface I", "[Differentiable]\nstatic double F(double x) => x * x;"));
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationProblems);
         Assert.Contains("partial interface I", run.GeneratedSource("I.F.g.cs"), System.StringComparison.Ordinal);
@@ -108,34 +91,17 @@ public class DiagnosticTests
     [InlineData("bool", "x > 0")]
     public void Return_type_other_than_double_or_float_reports_ADG0003_on_the_return_type(string returnType, string expression)
     {
-        GeneratorRun run = ExpectSingle($$"""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static [|{{returnType}}|] F(double x) => {{expression}};
-            }
-            """,
+        ExpectRejected(
+            ClassWithMethod($"[|{returnType}|] F(double x) => {expression};"),
             "ADG0003",
             $"'F' returns '{returnType}'; a [Differentiable] method must return double or float");
-        Assert.Empty(run.HintNames);
     }
 
     [Fact]
     public void Void_method_reports_ADG0003_on_the_return_type()
     {
-        ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static [|void|] F(double x)
-                {
-                }
-            }
-            """,
+        ExpectSingle(
+            ClassWithMethod("[|void|] F(double x) { }"),
             "ADG0003",
             "'F' returns 'void'; a [Differentiable] method must return double or float");
     }
@@ -144,15 +110,8 @@ public class DiagnosticTests
     public void Ref_return_reports_ADG0003_naming_the_ref_return_type()
     {
         // "returns 'double'; ... must return double or float" would contradict itself: the message must show the ref.
-        ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static [|ref double|] F(double[] a) => ref a[0];
-            }
-            """,
+        ExpectSingle(
+            ClassWithMethod("[|ref double|] F(double[] a) => ref a[0];"),
             "ADG0003",
             "'F' returns 'ref double'; a [Differentiable] method must return double or float");
     }
@@ -162,18 +121,10 @@ public class DiagnosticTests
     [Fact]
     public void Generic_method_reports_ADG0004_on_its_name()
     {
-        GeneratorRun run = ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double [|F|]<T>(double x) => x * x;
-            }
-            """,
+        ExpectRejected(
+            ClassWithMethod("double [|F|]<T>(double x) => x * x;"),
             "ADG0004",
             "'F' has type parameters; a [Differentiable] method cannot be generic: write it for double or float");
-        Assert.Empty(run.HintNames);
     }
 
     // ---- ADG0005 ----
@@ -185,33 +136,18 @@ public class DiagnosticTests
     [InlineData("ref readonly", "=> x * y;")]
     public void Parameter_passed_by_reference_reports_ADG0005_on_the_parameter(string modifier, string body)
     {
-        GeneratorRun run = ExpectSingle($$"""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x, {{modifier}} double [|y|]) {{body}}
-            }
-            """,
+        ExpectRejected(
+            ClassWithMethod($"double F(double x, {modifier} double [|y|]) {body}"),
             "ADG0005",
             $"Parameter 'y' of 'F' has type 'double' and is passed by '{modifier}'; {Advice0005}");
-        Assert.Empty(run.HintNames);
     }
 
     [Fact]
     public void Reference_type_parameter_reports_ADG0005_on_the_parameter()
     {
         // A string is neither double, float, an array or read-only span of them, nor a value type.
-        ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x, string [|label|]) => x * x;
-            }
-            """,
+        ExpectSingle(
+            ClassWithMethod("double F(double x, string [|label|]) => x * x;"),
             "ADG0005",
             $"Parameter 'label' of 'F' has type 'string'; {Advice0005}");
     }
@@ -221,34 +157,18 @@ public class DiagnosticTests
     [Fact]
     public void Extern_method_reports_ADG0006_on_its_name()
     {
-        GeneratorRun run = ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static extern double [|F|](double x);
-            }
-            """,
+        ExpectRejected(
+            ClassWithMethod("extern double [|F|](double x);"),
             "ADG0006",
             "'F' has no body to differentiate; give it a block or expression body");
-        Assert.Empty(run.HintNames);
     }
 
     [Fact]
     public void Partial_method_marked_on_its_declaration_is_differentiated_from_its_implementation()
     {
-        GeneratorRun run = RunClean("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static partial double F(double x);
-
-                public static partial double F(double x) => x * x;
-            }
-            """);
+        GeneratorRun run = RunClean(ClassC(
+            Differentiable("partial double F(double x);"),
+            "public static partial double F(double x) => x * x;"));
         AssertNoDiagnostics(run);
         Assert.Single(run.HintNames);
         Assert.Empty(run.CompilationProblems);
@@ -259,38 +179,17 @@ public class DiagnosticTests
     [Fact]
     public void Existing_member_named_FGradient_reports_ADG0007_on_the_method_name()
     {
-        GeneratorRun run = ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                public static int FGradient;
-
-                [Differentiable]
-                public static double [|F|](double x) => x * x;
-            }
-            """,
+        ExpectRejected(
+            ClassWithMethod("double [|F|](double x) => x * x;", otherMembers: "public static int FGradient;"),
             "ADG0007",
             "'C' already has a member named 'FGradient', which the generator needs for the gradient of 'F'; rename that member");
-        Assert.Empty(run.HintNames);
     }
 
     [Fact]
     public void Existing_method_named_FPullback_reports_ADG0007_on_the_method_name()
     {
-        ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                public static void FPullback()
-                {
-                }
-
-                [Differentiable]
-                public static double [|F|](double x) => x * x;
-            }
-            """,
+        ExpectSingle(
+            ClassWithMethod("double [|F|](double x) => x * x;", otherMembers: "public static void FPullback() { }"),
             "ADG0007",
             "'C' already has a member named 'FPullback', which the generator needs for the gradient of 'F'; rename that member");
     }
@@ -300,17 +199,7 @@ public class DiagnosticTests
     {
         // FValueAndPullback is the generator's private helper: either it picks another name or it reports ADG0007,
         // but it must not emit a second definition of a member the user already has.
-        GeneratorRun run = RunClean("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                public static int FValueAndPullback;
-
-                [Differentiable]
-                public static double F(double x) => x * x;
-            }
-            """);
+        GeneratorRun run = RunClean(ClassWithMethod(SquareF, otherMembers: "public static int FValueAndPullback;"));
         Assert.All(run.GeneratorDiagnostics, d => Assert.Equal("ADG0007", d.Id));
         Assert.Empty(run.CompilationProblems);
     }
@@ -322,7 +211,7 @@ public class DiagnosticTests
         {
             "try",
             "[|try { y = x * x; } finally { y = y + 1; }|]",
-            "a try statement is not supported in a [Differentiable] method; handle errors in the caller"
+            TryStatementMessage
         },
         {
             "switch",
@@ -337,7 +226,7 @@ public class DiagnosticTests
         {
             "lock",
             "[|lock (typeof(C)) { y = x * x; }|]",
-            "a lock statement is not supported in a [Differentiable] method; a [Differentiable] method works on its arguments only"
+            LockStatementMessage
         },
         {
             "using statement",
@@ -371,44 +260,18 @@ public class DiagnosticTests
     public void Unsupported_statement_reports_ADG0010_on_the_statement(string construct, string markedStatement, string message)
     {
         Assert.NotEmpty(construct);
-        GeneratorRun run = ExpectSingle($$"""
-            using System;
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x)
-                {
-                    double y = x;
-                    {{markedStatement}}
-                    return y;
-                }
-            }
-            """,
-            "ADG0010",
-            message);
-        Assert.Empty(run.HintNames);
+        ExpectRejected(MethodWithBody($"double y = x;\n{markedStatement}\nreturn y;"), "ADG0010", message);
     }
 
     [Fact]
     public void Goto_reports_ADG0010_on_the_goto_statement_and_on_the_label()
     {
-        (string source, TextSpan[] spans) = ParseSpans("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x)
-                {
-                    double y = x;
-                    if (x > 1) [|goto done;|]
-                    y = y * x;
-                    [|done: return y;|]
-                }
-            }
-            """);
+        (string source, TextSpan[] spans) = ParseSpans(MethodWithBody("""
+            double y = x;
+            if (x > 1) [|goto done;|]
+            y = y * x;
+            [|done: return y;|]
+            """));
         GeneratorRun run = RunClean(source);
         Assert.Equal(2, run.GeneratorDiagnostics.Length);
         AssertDiagnosticAt(run, "ADG0010", spans[0],
@@ -421,19 +284,7 @@ public class DiagnosticTests
     [Fact]
     public void Local_function_reports_ADG0010_on_its_declaration()
     {
-        (string source, TextSpan span) = Markup.Parse("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x)
-                {
-                    [|static double Square(double v) => v * v;|]
-                    return Square(x);
-                }
-            }
-            """);
+        (string source, TextSpan span) = Markup.Parse(MethodWithBody("[|static double Square(double v) => v * v;|]\nreturn Square(x);"));
         GeneratorRun run = RunClean(source);
         AssertDiagnosticAt(run, "ADG0010", span,
             "a local function is not supported in a [Differentiable] method; make it a static [Differentiable] method of its own");
@@ -444,27 +295,13 @@ public class DiagnosticTests
     [Fact]
     public void Unsafe_block_reports_ADG0010_on_the_block()
     {
-        (string source, TextSpan span) = Markup.Parse("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x)
-                {
-                    double y = x;
-                    [|unsafe { y = y * x; }|]
-                    return y;
-                }
-            }
-            """);
+        (string source, TextSpan span) = Markup.Parse(MethodWithBody("double y = x;\n[|unsafe { y = y * x; }|]\nreturn y;"));
         CSharpCompilation compilation = GeneratorHarness.CreateCompilation(source);
         compilation = compilation.WithOptions(compilation.Options.WithAllowUnsafe(true));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         GeneratorRun run = GeneratorHarness.Run(compilation);
         Assert.Null(run.Result.Exception);
-        Diagnostic diagnostic = SingleDiagnostic(run);
-        AssertDiagnostic(run, diagnostic, "ADG0010", span,
+        AssertSingleDiagnostic(run, "ADG0010", span,
             "an unsafe block is not supported in a [Differentiable] method; move pointer code into a method that is not [Differentiable]");
         Assert.Empty(run.HintNames);
     }
@@ -500,44 +337,20 @@ public class DiagnosticTests
     public void Unsupported_expression_reports_ADG0011_on_the_expression(string construct, string markedStatement, string message)
     {
         Assert.NotEmpty(construct);
-        GeneratorRun run = ExpectSingle($$"""
-            using System;
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x)
-                {
-                    double y = x;
-                    {{markedStatement}}
-                }
-            }
-            """,
-            "ADG0011",
-            message);
-        Assert.Empty(run.HintNames);
+        ExpectRejected(MethodWithBody($"double y = x;\n{markedStatement}"), "ADG0011", message);
     }
 
     [Fact]
     public void Multi_line_expression_is_quoted_by_its_first_line_in_ADG0011()
     {
-        ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x)
+        ExpectSingle(
+            MethodWithBody("""
+                return [|x switch
                 {
-                    return [|x switch
-                    {
-                        > 0 => x,
-                        _ => -x,
-                    }|];
-                }
-            }
-            """,
+                    > 0 => x,
+                    _ => -x,
+                }|];
+                """),
             "ADG0011",
             "The expression 'x switch ...' cannot be differentiated: this kind of expression is not supported");
     }
@@ -547,35 +360,17 @@ public class DiagnosticTests
     [Fact]
     public void Call_to_a_method_that_is_not_differentiable_reports_ADG0012_on_the_call()
     {
-        GeneratorRun run = ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                public static double Helper(double x) => x + 1;
-
-                [Differentiable]
-                public static double F(double x) => x * [|Helper(x)|];
-            }
-            """,
+        ExpectRejected(
+            ClassWithMethod("double F(double x) => x * [|Helper(x)|];", otherMembers: "public static double Helper(double x) => x + 1;"),
             "ADG0012",
             $"'C.Helper(double)' {Advice0012}");
-        Assert.Empty(run.HintNames);
     }
 
     [Fact]
     public void Call_to_a_Math_function_without_a_derivative_rule_reports_ADG0012_on_the_call()
     {
-        ExpectSingle("""
-            using System;
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x) => 2 * [|Math.IEEERemainder(x, 3)|];
-            }
-            """,
+        ExpectSingle(
+            ClassWithMethod("double F(double x) => 2 * [|Math.IEEERemainder(x, 3)|];"),
             "ADG0012",
             $"'Math.IEEERemainder(double, double)' {Advice0012}");
     }
@@ -585,18 +380,10 @@ public class DiagnosticTests
     [Fact]
     public void Recursive_call_reports_ADG0013_on_the_call()
     {
-        GeneratorRun run = ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x) => x < 1 ? x : x * [|F(x - 1)|];
-            }
-            """,
+        ExpectRejected(
+            ClassWithMethod("double F(double x) => x < 1 ? x : x * [|F(x - 1)|];"),
             "ADG0013",
             "'F' calls itself; recursion is not supported in a [Differentiable] method: rewrite it as a loop");
-        Assert.Empty(run.HintNames);
     }
 
     // ---- ADG0014 ----
@@ -604,44 +391,17 @@ public class DiagnosticTests
     [Fact]
     public void Field_write_reports_ADG0014_on_the_field()
     {
-        GeneratorRun run = ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                private static double s_last;
-
-                [Differentiable]
-                public static double F(double x)
-                {
-                    [|s_last|] = x;
-                    return x * x;
-                }
-            }
-            """,
+        ExpectRejected(
+            MethodWithBody("[|s_last|] = x;\nreturn x * x;", otherMembers: "private static double s_last;"),
             "ADG0014",
             $"'F' assigns 's_last', which is a field or property; {Advice0014}");
-        Assert.Empty(run.HintNames);
     }
 
     [Fact]
     public void Compound_assignment_to_a_property_reports_ADG0014_on_the_property()
     {
-        ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                public static double Total { get; set; }
-
-                [Differentiable]
-                public static double F(double x)
-                {
-                    [|Total|] += x;
-                    return x * x;
-                }
-            }
-            """,
+        ExpectSingle(
+            MethodWithBody("[|Total|] += x;\nreturn x * x;", otherMembers: "public static double Total { get; set; }"),
             "ADG0014",
             $"'F' assigns 'Total', which is a field or property; {Advice0014}");
     }
@@ -649,40 +409,17 @@ public class DiagnosticTests
     [Fact]
     public void Parameter_array_element_write_reports_ADG0014_on_the_element()
     {
-        GeneratorRun run = ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double[] values)
-                {
-                    [|values[0]|] = 2 * values[1];
-                    return values[0] * values[1];
-                }
-            }
-            """,
+        ExpectRejected(
+            MethodWithBody("[|values[0]|] = 2 * values[1];\nreturn values[0] * values[1];", "double F(double[] values)"),
             "ADG0014",
             $"'F' assigns 'values[0]', which is an element of a parameter; {Advice0014}");
-        Assert.Empty(run.HintNames);
     }
 
     [Fact]
     public void Parameter_array_increment_reports_ADG0014_on_the_element()
     {
-        ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double[] values)
-                {
-                    [|values[1]|]++;
-                    return values[0] * values[1];
-                }
-            }
-            """,
+        ExpectSingle(
+            MethodWithBody("[|values[1]|]++;\nreturn values[0] * values[1];", "double F(double[] values)"),
             "ADG0014",
             $"'F' assigns 'values[1]', which is an element of a parameter; {Advice0014}");
     }
@@ -690,19 +427,8 @@ public class DiagnosticTests
     [Fact]
     public void Assigning_a_parameter_array_reports_ADG0014_on_the_parameter()
     {
-        ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double[] values, double[] other)
-                {
-                    [|values|] = other;
-                    return values[0];
-                }
-            }
-            """,
+        ExpectSingle(
+            MethodWithBody("[|values|] = other;\nreturn values[0];", "double F(double[] values, double[] other)"),
             "ADG0014",
             $"'F' assigns 'values', which is a parameter array or span; {Advice0014}");
     }
@@ -722,24 +448,18 @@ public class DiagnosticTests
         }
         """;
 
+    /// <summary>An application whose F calls the library's Square; the call is marked.</summary>
+    private static string CallerOfLibrarySquare =>
+        "using Lib;\n" + ClassWithMethod("double F(double x) => 3 * [|Shapes.Square(x)|];");
+
     [Fact]
     public void Differentiable_callee_from_an_assembly_built_without_the_generator_reports_ADG0015_on_the_call()
     {
-        MetadataReference library = EmitReference(GeneratorHarness.CreateCompilation([LibrarySource], null, "Lib"));
-        (string source, TextSpan span) = Markup.Parse("""
-            using AutoDiffGen;
-            using Lib;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x) => 3 * [|Shapes.Square(x)|];
-            }
-            """);
-        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation([source], [library], "App"));
+        MetadataReference library = EmitReference(LibraryCompilation());
+        (string source, TextSpan span) = Markup.Parse(CallerOfLibrarySquare);
+        GeneratorRun run = RunApp(source, library);
         Assert.Null(run.Result.Exception);
-        Diagnostic diagnostic = SingleDiagnostic(run);
-        AssertDiagnostic(run, diagnostic, "ADG0015", span,
+        AssertSingleDiagnostic(run, "ADG0015", span,
             "'Shapes.Square(double)' is [Differentiable], but its type 'Lib.Shapes' has no generated 'SquarePullback'; build the assembly that defines it with the AutoDiffGen generator");
         Assert.Empty(run.HintNames);
     }
@@ -747,22 +467,11 @@ public class DiagnosticTests
     [Fact]
     public void Differentiable_callee_from_an_assembly_built_with_the_generator_is_fine()
     {
-        GeneratorRun libraryRun = GeneratorHarness.Run(GeneratorHarness.CreateCompilation([LibrarySource], null, "Lib"));
+        GeneratorRun libraryRun = GeneratorHarness.Run(LibraryCompilation());
         AssertNoDiagnostics(libraryRun);
         MetadataReference library = EmitReference(libraryRun.OutputCompilation);
-        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(["""
-            using AutoDiffGen;
-            using Lib;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x) => 3 * Shapes.Square(x);
-            }
-            """], [library], "App"));
-        AssertNoDiagnostics(run);
-        Assert.Equal(["C.F.g.cs"], run.HintNames);
-        Assert.Empty(run.CompilationProblems);
+        GeneratorRun run = RunApp(Markup.Parse(CallerOfLibrarySquare).Source, library);
+        AssertCleanGradients(run, "C.F.g.cs");
     }
 
     // ---- ADG0016 ----
@@ -777,26 +486,17 @@ public class DiagnosticTests
     [MemberData(nameof(NonVariableSequenceArguments))]
     public void Sequence_argument_that_is_not_a_variable_reports_ADG0016_on_the_argument(string argument, string quoted)
     {
-        GeneratorRun run = ExpectSingle($$"""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double Sum(double[] values)
-                {
+        GeneratorRun run = ExpectSingle(
+            ClassC(
+                Differentiable(Block("double Sum(double[] values)", """
                     double sum = 0;
                     foreach (double value in values)
                     {
                         sum += value;
                     }
                     return sum;
-                }
-
-                [Differentiable]
-                public static double F(double x, double[] weights, double[] other) => x * Sum([|{{argument}}|]);
-            }
-            """,
+                    """)),
+                Differentiable($"double F(double x, double[] weights, double[] other) => x * Sum([|{argument}|]);")),
             "ADG0016",
             $"The argument {quoted} for parameter 'values' of 'Sum' must be an array or span variable, so that its adjoint can be passed along; store it in a local first");
         Assert.Equal(["C.Sum.g.cs"], run.HintNames);
@@ -807,21 +507,10 @@ public class DiagnosticTests
     [Fact]
     public void Constant_result_reports_warning_ADG0020_on_the_name_and_still_generates()
     {
-        GeneratorRun run = ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double [|F|](double x)
-                {
-                    double y = x * x;
-                    return 2.5;
-                }
-            }
-            """,
+        GeneratorRun run = ExpectSingle(
+            MethodWithBody("double y = x * x;\nreturn 2.5;", "double [|F|](double x)"),
             "ADG0020",
-            "The result of 'F' does not depend on any differentiable parameter, so its gradient is always zero",
+            ConstantResultMessage,
             DiagnosticSeverity.Warning);
         Assert.Equal(["C.F.g.cs"], run.HintNames);
         Assert.Empty(run.CompilationProblems);
@@ -830,17 +519,10 @@ public class DiagnosticTests
     [Fact]
     public void Result_that_depends_only_on_NoDerivative_parameters_reports_ADG0020()
     {
-        GeneratorRun run = ExpectSingle("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double [|F|](double x, [NoDerivative] double scale, [NoDerivative] double[] data) => scale * data[0];
-            }
-            """,
+        GeneratorRun run = ExpectSingle(
+            ClassWithMethod("double [|F|](double x, [NoDerivative] double scale, [NoDerivative] double[] data) => scale * data[0];"),
             "ADG0020",
-            "The result of 'F' does not depend on any differentiable parameter, so its gradient is always zero",
+            ConstantResultMessage,
             DiagnosticSeverity.Warning);
         Assert.Empty(run.CompilationProblems);
     }
@@ -850,63 +532,29 @@ public class DiagnosticTests
     [Fact]
     public void Diagnostic_in_a_second_file_points_into_that_file()
     {
-        (string second, TextSpan span) = Markup.Parse("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double G(double x)
-                {
-                    [|try { x = x * x; } finally { }|]
-                    return x;
-                }
-            }
-            """);
-        GeneratorRun run = RunClean("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x) => x * x;
-            }
-            """, second);
-        Diagnostic diagnostic = SingleDiagnostic(run);
-        AssertDiagnostic(run, diagnostic, "ADG0010", span,
-            "a try statement is not supported in a [Differentiable] method; handle errors in the caller", path: "Source1.cs");
+        (string second, TextSpan span) = Markup.Parse(MethodWithBody("[|try { x = x * x; } finally { }|]\nreturn x;", "double G(double x)"));
+        GeneratorRun run = RunClean(ClassWithMethod(SquareF), second);
+        AssertSingleDiagnostic(run, "ADG0010", span, TryStatementMessage, path: "Source1.cs");
         Assert.Equal(["C.F.g.cs"], run.HintNames);
     }
 
     [Fact]
     public void Every_problem_in_a_method_is_reported_in_one_run()
     {
-        (string source, TextSpan[] spans) = ParseSpans("""
-            using System;
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                private static double s_last;
-
-                public static double Helper(double x) => x;
-
-                [Differentiable]
-                public static double F(double x)
-                {
-                    [|s_last|] = x;
-                    double y = [|Helper(x)|];
-                    [|lock (typeof(C)) { y = y * 2; }|]
-                    return y;
-                }
-            }
-            """);
+        (string source, TextSpan[] spans) = ParseSpans(ClassC(
+            "private static double s_last;",
+            "public static double Helper(double x) => x;",
+            Differentiable(Block("double F(double x)", """
+                [|s_last|] = x;
+                double y = [|Helper(x)|];
+                [|lock (typeof(C)) { y = y * 2; }|]
+                return y;
+                """))));
         GeneratorRun run = RunClean(source);
         Assert.Equal(3, run.GeneratorDiagnostics.Length);
         AssertDiagnosticAt(run, "ADG0014", spans[0], $"'F' assigns 's_last', which is a field or property; {Advice0014}");
         AssertDiagnosticAt(run, "ADG0012", spans[1], $"'C.Helper(double)' {Advice0012}");
-        AssertDiagnosticAt(run, "ADG0010", spans[2],
-            "a lock statement is not supported in a [Differentiable] method; a [Differentiable] method works on its arguments only");
+        AssertDiagnosticAt(run, "ADG0010", spans[2], LockStatementMessage);
     }
 
     // ---- no diagnostics ----
@@ -914,7 +562,7 @@ public class DiagnosticTests
     [Fact]
     public void Valid_methods_report_nothing_and_their_gradients_compile_cleanly()
     {
-        GeneratorRun run = RunClean("""
+        ExpectCleanGradients("""
             using System;
             using AutoDiffGen;
 
@@ -953,90 +601,51 @@ public class DiagnosticTests
                         Mse(predicted, expected) + Huber(r, 1.0);
                 }
             }
-            """);
-        AssertNoDiagnostics(run);
-        Assert.Equal(
-            ["Models.Losses.Huber.g.cs", "Models.Losses.Mse.g.cs", "Models.Losses.Softplus.g.cs", "Models.Losses.Total.g.cs"],
-            run.HintNames.OrderBy(h => h, System.StringComparer.Ordinal));
-        Assert.Empty(run.CompilationProblems);
+            """,
+            "Models.Losses.Huber.g.cs", "Models.Losses.Mse.g.cs", "Models.Losses.Softplus.g.cs", "Models.Losses.Total.g.cs");
     }
 
     [Fact]
     public void Int_parameter_used_only_as_a_loop_bound_is_fine()
     {
-        GeneratorRun run = RunClean("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double Power(double x, int n)
+        ExpectCleanGradients(
+            MethodWithBody("""
+                double p = 1;
+                for (int i = 0; i < n; i++)
                 {
-                    double p = 1;
-                    for (int i = 0; i < n; i++)
-                    {
-                        p *= x;
-                    }
-                    return p;
+                    p *= x;
                 }
-            }
-            """);
-        AssertNoDiagnostics(run);
-        Assert.Equal(["C.Power.g.cs"], run.HintNames);
-        Assert.Empty(run.CompilationProblems);
+                return p;
+                """, "double Power(double x, int n)"),
+            "C.Power.g.cs");
     }
 
     [Fact]
     public void NoDerivative_parameters_are_fine()
     {
-        GeneratorRun run = RunClean("""
-            using System;
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double Weighted(double[] x, [NoDerivative] double[] weights, [NoDerivative] double bias, [NoDerivative] ReadOnlySpan<double> offsets)
+        ExpectCleanGradients(
+            MethodWithBody("""
+                double s = bias;
+                for (int i = 0; i < x.Length; i++)
                 {
-                    double s = bias;
-                    for (int i = 0; i < x.Length; i++)
-                    {
-                        s += weights[i] * x[i] + offsets[i];
-                    }
-                    return s;
+                    s += weights[i] * x[i] + offsets[i];
                 }
-            }
-            """);
-        AssertNoDiagnostics(run);
-        Assert.Equal(["C.Weighted.g.cs"], run.HintNames);
-        Assert.Empty(run.CompilationProblems);
+                return s;
+                """,
+                "double Weighted(double[] x, [NoDerivative] double[] weights, [NoDerivative] double bias, [NoDerivative] ReadOnlySpan<double> offsets)"),
+            "C.Weighted.g.cs");
     }
 
     [Fact]
     public void Error_in_one_method_does_not_stop_the_other_methods_of_the_class()
     {
-        (string source, TextSpan span) = Markup.Parse("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double Square(double x) => x * x;
-
-                [Differentiable]
-                public static double Broken(double x)
-                {
-                    [|try { x = Square(x); } finally { }|]
-                    return x;
-                }
-
-                [Differentiable]
-                public static double Cube(double x) => x * Square(x);
-            }
-            """);
-        GeneratorRun run = RunClean(source);
-        Diagnostic diagnostic = SingleDiagnostic(run);
-        AssertDiagnostic(run, diagnostic, "ADG0010", span, "a try statement is not supported in a [Differentiable] method; handle errors in the caller");
+        GeneratorRun run = ExpectSingle(
+            ClassC(
+                Differentiable("double Square(double x) => x * x;"),
+                Differentiable(Block("double Broken(double x)", "[|try { x = Square(x); } finally { }|]\nreturn x;")),
+                Differentiable("double Cube(double x) => x * Square(x);")),
+            "ADG0010",
+            TryStatementMessage);
         Assert.Equal(["C.Cube.g.cs", "C.Square.g.cs"], run.HintNames.OrderBy(h => h, System.StringComparer.Ordinal));
         Assert.Empty(run.CompilationProblems);
     }
@@ -1046,26 +655,12 @@ public class DiagnosticTests
     {
         // Square gets no pullback because of its error, so Outer's gradient cannot call SquarePullback: the generator
         // must not emit a call to a member that will not exist (reporting on the call instead, or skipping Outer).
-        (string source, TextSpan span) = Markup.Parse("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double Square(double x)
-                {
-                    [|try { x = x * x; } finally { }|]
-                    return x;
-                }
-
-                [Differentiable]
-                public static double Outer(double x) => Square(x) + x;
-            }
-            """);
+        (string source, TextSpan span) = Markup.Parse(ClassC(
+            Differentiable(Block("double Square(double x)", "[|try { x = x * x; } finally { }|]\nreturn x;")),
+            Differentiable("double Outer(double x) => Square(x) + x;")));
         GeneratorRun run = RunClean(source);
-        AssertDiagnosticAt(run, "ADG0010", span, "a try statement is not supported in a [Differentiable] method; handle errors in the caller");
-        Diagnostic[] errors = ErrorsInGeneratedCode(run).ToArray();
-        Assert.True(errors.Length == 0, "The generated code has errors:\n" + Describe(errors));
+        AssertDiagnosticAt(run, "ADG0010", span, TryStatementMessage);
+        AssertGeneratedCodeCompiles(run);
     }
 
     public static TheoryData<string, string> HalfTypedMethods => new()
@@ -1088,15 +683,7 @@ public class DiagnosticTests
     [MemberData(nameof(HalfTypedMethods))]
     public void Half_typed_method_reports_nothing_and_generates_nothing(string what, string method)
     {
-        GeneratorRun run = GeneratorHarness.Run($$"""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                {{method}}
-            }
-            """);
+        GeneratorRun run = GeneratorHarness.Run(ClassC("[Differentiable]\n" + method));
         Assert.True(run.InputCompilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error), $"The '{what}' case must not compile.");
         Assert.Null(run.Result.Exception);
         AssertNoDiagnostics(run);
@@ -1107,27 +694,60 @@ public class DiagnosticTests
     public void Duplicate_method_definitions_do_not_crash_the_generator()
     {
         // Pasting a method twice is an everyday editing state; the compiler reports CS0111 and the generator must stay up.
-        GeneratorRun run = GeneratorHarness.Run("""
-            using AutoDiffGen;
-
-            public static partial class C
-            {
-                [Differentiable]
-                public static double F(double x) => x * x;
-
-                [Differentiable]
-                public static double F(double y) => y * y;
-
-                [Differentiable]
-                public static double G(double x) => 2 * x;
-            }
-            """);
+        GeneratorRun run = GeneratorHarness.Run(ClassC(
+            Differentiable(SquareF),
+            Differentiable("double F(double y) => y * y;"),
+            Differentiable("double G(double x) => 2 * x;")));
         Assert.Null(run.Result.Exception);
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id is "ADG0099" or "CS8785");
         Assert.Contains("C.G.g.cs", run.HintNames);
-        Diagnostic[] errors = ErrorsInGeneratedCode(run).ToArray();
-        Assert.True(errors.Length == 0, "The generated code has errors:\n" + Describe(errors));
+        AssertGeneratedCodeCompiles(run);
     }
+
+    // ---- sources ----
+
+    /// <summary>
+    /// A test file: <c>using System;</c> and <c>using AutoDiffGen;</c>, then the type declared by <paramref name="type"/>
+    /// (its declaration line, such as <c>public static partial class C</c>) holding <paramref name="members"/>.
+    /// </summary>
+    private static string SourceWith(string type, params string[] members) =>
+        "using System;\nusing AutoDiffGen;\n\n" + TypeWith(type, members);
+
+    /// <summary>The type declared by <paramref name="type"/> with <paramref name="members"/> indented into its body, a blank line apart.</summary>
+    private static string TypeWith(string type, params string[] members) =>
+        type + "\n{\n" + Indent(string.Join("\n\n", members)) + "\n}";
+
+    /// <summary>A test file declaring <c>public static partial class C</c> with <paramref name="members"/>.</summary>
+    private static string ClassC(params string[] members) => SourceWith("public static partial class C", members);
+
+    /// <summary>A [Differentiable] method of class C: <paramref name="declaration"/> is what follows <c>public static</c>.</summary>
+    private static string Differentiable(string declaration) => "[Differentiable]\npublic static " + declaration;
+
+    /// <summary>A method declaration: <paramref name="signature"/> and a block body holding <paramref name="statements"/>.</summary>
+    private static string Block(string signature, string statements) => signature + "\n{\n" + Indent(statements) + "\n}";
+
+    /// <summary>
+    /// A test file whose class C holds <paramref name="otherMembers"/>, if any, and then one [Differentiable] method:
+    /// <c>public static</c> followed by <paramref name="declaration"/>.
+    /// </summary>
+    private static string ClassWithMethod(string declaration, string? otherMembers = null) =>
+        otherMembers is null ? ClassC(Differentiable(declaration)) : ClassC(otherMembers, Differentiable(declaration));
+
+    /// <summary>
+    /// A test file whose class C holds <paramref name="otherMembers"/>, if any, and then one [Differentiable] method:
+    /// <c>public static</c> <paramref name="signature"/> with a block body holding <paramref name="body"/>.
+    /// </summary>
+    private static string MethodWithBody(string body, string signature = "double F(double x)", string? otherMembers = null) =>
+        ClassWithMethod(Block(signature, body), otherMembers);
+
+    private static string Indent(string text) =>
+        string.Join("\n", text.Split('\n').Select(line => line.Length == 0 ? line : "    " + line));
+
+    private static CSharpCompilation LibraryCompilation() => GeneratorHarness.CreateCompilation([LibrarySource], null, "Lib");
+
+    /// <summary>Runs the generator on <paramref name="source"/> compiled as the assembly App, referencing <paramref name="library"/>.</summary>
+    private static GeneratorRun RunApp(string source, MetadataReference library) =>
+        GeneratorHarness.Run(GeneratorHarness.CreateCompilation([source], [library], "App"));
 
     // ---- helpers ----
 
@@ -1136,10 +756,19 @@ public class DiagnosticTests
     {
         (string source, TextSpan span) = Markup.Parse(markedSource);
         GeneratorRun run = RunClean(source);
-        Diagnostic diagnostic = SingleDiagnostic(run);
-        AssertDiagnostic(run, diagnostic, id, span, message, severity);
+        AssertSingleDiagnostic(run, id, span, message, severity);
         return run;
     }
+
+    /// <summary>Like <see cref="ExpectSingle"/>, and asserts that the method gets no generated code.</summary>
+    private static void ExpectRejected(string markedSource, string id, string message) =>
+        Assert.Empty(ExpectSingle(markedSource, id, message).HintNames);
+
+    /// <summary>
+    /// Runs the generator on a valid source and asserts that it reports nothing, generates exactly
+    /// <paramref name="hintNames"/> and that everything compiles cleanly.
+    /// </summary>
+    private static void ExpectCleanGradients(string source, params string[] hintNames) => AssertCleanGradients(RunClean(source), hintNames);
 
     /// <summary>Runs the generator on sources that are valid C#, so that every diagnostic is the generator's own doing.</summary>
     private static GeneratorRun RunClean(params string[] sources)
@@ -1160,6 +789,23 @@ public class DiagnosticTests
 
     private static void AssertNoDiagnostics(GeneratorRun run) =>
         Assert.True(run.GeneratorDiagnostics.IsEmpty, "Expected no generator diagnostics, got:\n" + Describe(run.GeneratorDiagnostics));
+
+    /// <summary>
+    /// Asserts no generator diagnostics, exactly the generated files <paramref name="hintNames"/> (in ordinal order) and
+    /// no errors or warnings in the output compilation.
+    /// </summary>
+    private static void AssertCleanGradients(GeneratorRun run, params string[] hintNames)
+    {
+        AssertNoDiagnostics(run);
+        Assert.Equal(hintNames, run.HintNames.OrderBy(h => h, System.StringComparer.Ordinal));
+        Assert.Empty(run.CompilationProblems);
+    }
+
+    /// <summary>Asserts that the run reports exactly one diagnostic, and that it is as described.</summary>
+    private static void AssertSingleDiagnostic(
+        GeneratorRun run, string id, TextSpan span, string message,
+        DiagnosticSeverity severity = DiagnosticSeverity.Error, string path = "Source0.cs") =>
+        AssertDiagnostic(run, SingleDiagnostic(run), id, span, message, severity, path);
 
     /// <summary>Asserts that exactly one diagnostic with <paramref name="id"/> sits at <paramref name="span"/>, with <paramref name="message"/>.</summary>
     private static void AssertDiagnosticAt(GeneratorRun run, string id, TextSpan span, string message)
@@ -1200,12 +846,14 @@ public class DiagnosticTests
         string.Join("\n", diagnostics.Select(d =>
             $"  {d.Id} {d.Severity} at {d.Location.GetLineSpan().Path}{d.Location.SourceSpan}: {d.GetMessage(CultureInfo.InvariantCulture)}"));
 
-    /// <summary>Errors of the output compilation that sit inside a generated file.</summary>
-    private static IEnumerable<Diagnostic> ErrorsInGeneratedCode(GeneratorRun run)
+    /// <summary>Asserts that no error sits inside a generated file of the output compilation.</summary>
+    private static void AssertGeneratedCodeCompiles(GeneratorRun run)
     {
         var generated = new HashSet<string>(run.Result.GeneratedSources.Select(s => s.SyntaxTree.FilePath));
-        return run.OutputCompilation.GetDiagnostics()
-            .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree is { } tree && generated.Contains(tree.FilePath));
+        Diagnostic[] errors = run.OutputCompilation.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree is { } tree && generated.Contains(tree.FilePath))
+            .ToArray();
+        Assert.True(errors.Length == 0, "The generated code has errors:\n" + Describe(errors));
     }
 
     /// <summary>Splits a source with several <c>[|...|]</c> spans, in order, into the plain source and the spans.</summary>

@@ -484,26 +484,15 @@ public class RobustnessTests
     [Fact]
     public void Sources_with_one_line_deleted_keep_the_generator_healthy()
     {
-        CheckMutants("line deleted", source =>
-        {
-            string[] lines = Lines(source);
-            return Enumerable.Range(0, lines.Length)
-                .Select(i => ($"deleted line {i + 1}", Join(lines.Where((_, j) => j != i))))
-                .ToList();
-        });
+        CheckMutants("line deleted", source => OnePerLine(source, skipBlankLines: false,
+            (lines, i) => ($"deleted line {i + 1}", Join(lines.Where((_, j) => j != i)))));
     }
 
     [Fact]
     public void Sources_with_one_line_duplicated_keep_the_generator_healthy()
     {
-        CheckMutants("line duplicated", source =>
-        {
-            string[] lines = Lines(source);
-            return Enumerable.Range(0, lines.Length)
-                .Where(i => lines[i].Trim().Length > 0)
-                .Select(i => ($"duplicated line {i + 1}", Join(lines.Take(i + 1).Concat(lines.Skip(i)))))
-                .ToList();
-        });
+        CheckMutants("line duplicated", source => OnePerLine(source, skipBlankLines: true,
+            (lines, i) => ($"duplicated line {i + 1}", Join(lines.Take(i + 1).Concat(lines.Skip(i))))));
     }
 
     [Fact]
@@ -553,8 +542,8 @@ public class RobustnessTests
                 }
             }
             GeneratorRun fresh = GeneratorHarness.Run(final);
-            string[] incremental = run.Result.GeneratedSources.Select(s => s.HintName + "\n" + s.SourceText).OrderBy(s => s, StringComparer.Ordinal).ToArray();
-            string[] expected = fresh.Result.GeneratedSources.Select(s => s.HintName + "\n" + s.SourceText).OrderBy(s => s, StringComparer.Ordinal).ToArray();
+            string[] incremental = GeneratedFiles(run);
+            string[] expected = GeneratedFiles(fresh);
             if (!incremental.SequenceEqual(expected) || run.GeneratorDiagnostics.Length != fresh.GeneratorDiagnostics.Length)
             {
                 failures.Add(new Failure("incremental output differs", $"--- corpus {index}: after typing the whole file the driver's output differs from a fresh run's"));
@@ -676,7 +665,23 @@ public class RobustnessTests
             .Where(t => !t.IsKind(SyntaxKind.EndOfFileToken) && t.Span.Length > 0)
             .ToArray();
 
-    private static string[] Lines(string source) => source.Split('\n');
+    /// <summary>
+    /// One mutant for each line of <paramref name="source"/> (each non-blank line if <paramref name="skipBlankLines"/>),
+    /// made by <paramref name="mutate"/> from all the lines and the index of that line.
+    /// </summary>
+    private static List<(string Description, string Text)> OnePerLine(
+        string source, bool skipBlankLines, Func<string[], int, (string Description, string Text)> mutate)
+    {
+        string[] lines = source.Split('\n');
+        return Enumerable.Range(0, lines.Length)
+            .Where(i => !skipBlankLines || lines[i].Trim().Length > 0)
+            .Select(i => mutate(lines, i))
+            .ToList();
+    }
+
+    /// <summary>Each generated file of <paramref name="run"/> as its hint name and text, in ordinal order, for comparing two runs.</summary>
+    private static string[] GeneratedFiles(GeneratorRun run) =>
+        run.Result.GeneratedSources.Select(s => s.HintName + "\n" + s.SourceText).OrderBy(s => s, StringComparer.Ordinal).ToArray();
 
     private static string Join(IEnumerable<string> lines) => string.Join("\n", lines);
 

@@ -55,7 +55,9 @@ internal static class MethodParser
         // The body of a partial method is in its implementation part.
         MethodDeclarationSyntax bodySyntax = method.PartialImplementationPart?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as MethodDeclarationSyntax ?? syntax;
         SemanticModel model = compilation.GetSemanticModel(bodySyntax.SyntaxTree);
-        if (bodySyntax.ContainsDiagnostics || model.GetDiagnostics(bodySyntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+        // Syntax errors are cheap to see. Semantic errors show up while lowering (invalid operations, error types,
+        // impossible conversions); asking the semantic model for all diagnostics would double the cost of a keystroke.
+        if (bodySyntax.ContainsDiagnostics)
         {
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
@@ -114,6 +116,10 @@ internal static class MethodParser
         {
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
+        if (ControlFlow.CanCompleteNormally(statements))
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty); // a missing return: the compiler reports CS0161
+        }
 
         var result = new MethodIr(
             hierarchy,
@@ -150,12 +156,18 @@ internal static class MethodParser
         return result;
     }
 
-    /// <summary>Whether the declaration is still being typed: a missing name, or no enclosing type at all.</summary>
+    /// <summary>
+    /// Whether the declaration is still being typed: a missing name, no enclosing type, a repeated parameter name, or a
+    /// twin with the same signature (a method pasted twice).
+    /// </summary>
     private static bool IsIncomplete(IMethodSymbol method, MethodDeclarationSyntax syntax)
     {
         if (syntax.Identifier.IsMissing || syntax.ParameterList.ContainsDiagnostics || syntax.ReturnType.ContainsDiagnostics ||
             syntax.Parent is not TypeDeclarationSyntax || method.ReturnType.TypeKind == TypeKind.Error ||
-            method.Parameters.Any(p => p.Type.TypeKind == TypeKind.Error))
+            method.Parameters.Any(p => p.Type.TypeKind == TypeKind.Error) ||
+            method.Parameters.Select(p => p.Name).Distinct().Count() != method.Parameters.Length ||
+            method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Any(other =>
+                !SymbolEqualityComparer.Default.Equals(other, method) && Signature(other) == Signature(method)))
         {
             return true;
         }
@@ -297,7 +309,7 @@ internal static class MethodParser
         _ => "private",
     };
 
-    /// <summary>One file per method; overloads get the parameter count, and more if that is not enough, so names stay unique and stable.</summary>
+    /// <summary>One file per method; overloads get their parameter types in the name, so names stay unique and stable.</summary>
     private static string HintName(TypeHierarchy hierarchy, IMethodSymbol method)
     {
         string baseName = hierarchy.FileNameHint + "." + method.Name;
@@ -308,9 +320,11 @@ internal static class MethodParser
         {
             return baseName + ".g.cs";
         }
-        string signature = string.Join("_", method.Parameters.Select(p => Identifiers.FileSafe(p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))));
-        return $"{baseName}.{signature}.g.cs";
+        return $"{baseName}.{Signature(method)}.g.cs";
     }
+
+    private static string Signature(IMethodSymbol method) =>
+        string.Join("_", method.Parameters.Select(p => Identifiers.FileSafe(p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))));
 }
 
 /// <summary>Helpers for printing identifiers.</summary>

@@ -132,6 +132,9 @@ internal sealed class OperationLowering
             case IReturnOperation { ReturnedValue: { } value }:
                 output.Add(new Return(ConvertTo(LowerExpr(value), _returnKind)));
                 break;
+            case IReturnOperation { Kind: OperationKind.Return }:
+                SawInvalidCode = true; // 'return;' in a method that returns a value
+                break;
             case IConditionalOperation conditional:
                 output.Add(new If(
                     LowerExpr(conditional.Condition),
@@ -213,6 +216,10 @@ internal sealed class OperationLowering
         {
             return existing;
         }
+        if (_localNames.Keys.Any(other => other.Name == local.Name && ScopeOf(other)?.Span.Contains(DeclaratorSpan(local)) == true))
+        {
+            SawInvalidCode = true; // a local declared twice in one scope: the compiler reports it
+        }
         string baseName = Identifiers.Escape(local.Name);
         string name = baseName;
         // A local that reuses a name from a sibling scope is renamed, since all locals share one scope in generated code.
@@ -228,6 +235,14 @@ internal sealed class OperationLowering
         _locals.Add(new LocalInfo(name, type));
         return name;
     }
+
+    private static Microsoft.CodeAnalysis.Text.TextSpan DeclaratorSpan(ILocalSymbol local) =>
+        local.DeclaringSyntaxReferences.FirstOrDefault()?.Span ?? default;
+
+    /// <summary>The block or loop statement that a local's name is visible in.</summary>
+    private static SyntaxNode? ScopeOf(ILocalSymbol local) =>
+        local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().Ancestors()
+            .FirstOrDefault(n => n is BlockSyntax or ForStatementSyntax or ForEachStatementSyntax or SwitchSectionSyntax or UsingStatementSyntax or ArrowExpressionClauseSyntax);
 
     private string FreshLocal(string baseName, TypeRef type)
     {
@@ -514,6 +529,12 @@ internal sealed class OperationLowering
 
     private IrExpr LowerConversion(IConversionOperation conversion, ScalarKind target)
     {
+        Conversion semantics = conversion.GetConversion();
+        if (!semantics.Exists || (conversion.IsImplicit && !semantics.IsImplicit))
+        {
+            SawInvalidCode = true; // for example a double assigned to an int: the compiler reports it
+            return new Literal(0, target == ScalarKind.Other ? ScalarKind.Double : target);
+        }
         if (conversion.OperatorMethod is not null)
         {
             return UnsupportedExpression(conversion, "it calls a user-defined conversion");

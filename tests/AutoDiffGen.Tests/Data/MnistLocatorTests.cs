@@ -25,10 +25,16 @@ public sealed class MnistLocatorTests : IDisposable
 
     private string Cache => _root.Combine("cache");
 
-    private MnistLocatorOptions Options(string? dataDirectory = null, Uri? downloadBaseUri = null, string? npmCommand = null) => new()
+    /// <summary>
+    /// Options for the test cache and log, checking the synthetic files' sums; the environment is ignored unless a
+    /// variable is given, and download and npm are off unless their address or command is given.
+    /// </summary>
+    private MnistLocatorOptions Options(
+        string? dataDirectory = null, string? dataDirectoryVariable = null, Uri? downloadBaseUri = null,
+        string? npmCommand = null, TimeSpan? npmTimeout = null) => new()
     {
         DataDirectory = dataDirectory,
-        DataDirectoryVariable = null,
+        DataDirectoryVariable = dataDirectoryVariable,
         CacheDirectory = Cache,
         AllowDownload = downloadBaseUri is not null,
         DownloadBaseUri = downloadBaseUri ?? new Uri("http://127.0.0.1/unused/"),
@@ -36,7 +42,7 @@ public sealed class MnistLocatorTests : IDisposable
         DownloadTimeout = TimeSpan.FromSeconds(5),
         AllowNpm = npmCommand is not null,
         NpmCommand = npmCommand ?? "npm",
-        NpmTimeout = TimeSpan.FromSeconds(10),
+        NpmTimeout = npmTimeout ?? TimeSpan.FromSeconds(10),
         ExpectedSha256 = DataTestFiles.SyntheticSums(),
         Log = _log,
     };
@@ -49,32 +55,15 @@ public sealed class MnistLocatorTests : IDisposable
         DataTestFiles.WriteMnist(explicitDirectory);
         DataTestFiles.WriteMnist(environmentDirectory);
         DataTestFiles.WriteMnist(Cache);
-        string variable = "AUTODIFFGEN_TEST_DATA_" + Guid.NewGuid().ToString("N");
-        Environment.SetEnvironmentVariable(variable, environmentDirectory);
-        try
+        WithEnvironmentVariable(environmentDirectory, variable =>
         {
-            var locator = new MnistLocator(new MnistLocatorOptions
-            {
-                DataDirectory = explicitDirectory,
-                DataDirectoryVariable = variable,
-                CacheDirectory = Cache,
-                AllowDownload = false,
-                AllowNpm = false,
-                ExpectedSha256 = DataTestFiles.SyntheticSums(),
-                Log = _log,
-            });
-
-            MnistFiles files = locator.Locate();
+            MnistFiles files = new MnistLocator(Options(dataDirectory: explicitDirectory, dataDirectoryVariable: variable)).Locate();
 
             Assert.Equal(explicitDirectory, files.Directory);
             Assert.Contains($"MNIST: using the directory given with --data: {explicitDirectory}", _log.ToString());
             Assert.Contains("the SHA-256 sums of all four files match", _log.ToString());
             Assert.DoesNotContain(environmentDirectory, _log.ToString());
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(variable, null);
-        }
+        });
     }
 
     [Fact]
@@ -82,30 +71,14 @@ public sealed class MnistLocatorTests : IDisposable
     {
         string environmentDirectory = _root.Combine("from-environment");
         DataTestFiles.WriteMnist(environmentDirectory, gzip: true);
-        string variable = "AUTODIFFGEN_TEST_DATA_" + Guid.NewGuid().ToString("N");
-        Environment.SetEnvironmentVariable(variable, environmentDirectory);
-        try
+        WithEnvironmentVariable(environmentDirectory, variable =>
         {
-            var locator = new MnistLocator(new MnistLocatorOptions
-            {
-                DataDirectoryVariable = variable,
-                CacheDirectory = Cache,
-                AllowDownload = false,
-                AllowNpm = false,
-                ExpectedSha256 = DataTestFiles.SyntheticSums(),
-                Log = _log,
-            });
-
-            MnistDataset dataset = locator.LoadDataset();
+            MnistDataset dataset = new MnistLocator(Options(dataDirectoryVariable: variable)).LoadDataset();
 
             Assert.Equal(5, dataset.Train.Count);
             Assert.Contains("no directory was given with --data", _log.ToString());
             Assert.Contains($"using the directory in the environment variable {variable}: {environmentDirectory}", _log.ToString());
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(variable, null);
-        }
+        });
     }
 
     [Fact]
@@ -178,7 +151,7 @@ public sealed class MnistLocatorTests : IDisposable
     public void Download_fills_the_cache_with_verified_uncompressed_files()
     {
         Dictionary<string, byte[]> files = DataTestFiles.SyntheticFiles();
-        using var server = new FileServer(name => files.TryGetValue(name.Replace(".gz", ""), out byte[]? bytes) ? DataTestFiles.Gzip(bytes) : null);
+        using FileServer server = FileServer.Gzipped(files);
         DataTestFiles.WriteMnist(Cache);
         File.WriteAllBytes(Path.Combine(Cache, MnistFiles.TestLabelsName), DataTestFiles.Labels(2)); // a damaged cache
 
@@ -197,7 +170,7 @@ public sealed class MnistLocatorTests : IDisposable
     public void Downloaded_files_with_wrong_sums_never_reach_the_cache()
     {
         Dictionary<string, byte[]> files = DataTestFiles.SyntheticFiles(trainCount: 6);
-        using var server = new FileServer(name => files.TryGetValue(name.Replace(".gz", ""), out byte[]? bytes) ? DataTestFiles.Gzip(bytes) : null);
+        using FileServer server = FileServer.Gzipped(files);
 
         var error = Assert.Throws<DatasetNotFoundException>(() => new MnistLocator(Options(downloadBaseUri: server.BaseUri)).Locate());
 
@@ -241,16 +214,7 @@ public sealed class MnistLocatorTests : IDisposable
             return; // the stand-in npm is a shell script
         }
         string npm = WriteScript("slow-npm", "#!/bin/sh\necho starting\nsleep 60\n");
-        var locator = new MnistLocator(new MnistLocatorOptions
-        {
-            DataDirectoryVariable = null,
-            CacheDirectory = Cache,
-            AllowDownload = false,
-            NpmCommand = npm,
-            NpmTimeout = TimeSpan.FromSeconds(1),
-            ExpectedSha256 = DataTestFiles.SyntheticSums(),
-            Log = _log,
-        });
+        var locator = new MnistLocator(Options(npmCommand: npm, npmTimeout: TimeSpan.FromSeconds(1)));
         var stopwatch = Stopwatch.StartNew();
 
         var error = Assert.Throws<DatasetNotFoundException>(() => locator.Locate());
@@ -357,6 +321,24 @@ public sealed class MnistLocatorTests : IDisposable
         Assert.Equal(Path.Combine(home, ".cache", "autodiffgen", "mnist"), MnistLocator.GetDefaultCacheDirectory(_ => "relative/cache", home));
     }
 
+    /// <summary>
+    /// Runs <paramref name="test"/> with a new environment variable, whose name it is given, set to
+    /// <paramref name="value"/>; removes the variable afterwards.
+    /// </summary>
+    private static void WithEnvironmentVariable(string value, Action<string> test)
+    {
+        string variable = "AUTODIFFGEN_TEST_DATA_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, value);
+        try
+        {
+            test(variable);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
     private static byte[] IdxTestRead(string path)
     {
         using Stream stream = path.EndsWith(".gz", StringComparison.Ordinal)
@@ -422,6 +404,10 @@ public sealed class MnistLocatorTests : IDisposable
         }
 
         public Uri BaseUri { get; }
+
+        /// <summary>Serves each of <paramref name="files"/> gzip-compressed, under its name with or without <c>.gz</c>.</summary>
+        public static FileServer Gzipped(Dictionary<string, byte[]> files) =>
+            new(name => files.TryGetValue(name.Replace(".gz", ""), out byte[]? bytes) ? DataTestFiles.Gzip(bytes) : null);
 
         private void Serve(Func<string, byte[]?> content)
         {
