@@ -27,6 +27,7 @@ internal sealed class ReverseMode
     private readonly HashSet<string> _parameters = new();
     private readonly HashSet<string> _needed = new();
     private readonly HashSet<Assign> _recomputed = new(ReferenceComparer<Assign>.Instance);
+    private readonly Stack<List<IrStmt>> _deferredClears = new();
     private readonly Dictionary<string, TapeInfo> _tapes = new();
     private readonly List<LocalInfo> _generatedLocals = new();
     private Activity _activity = null!;
@@ -326,7 +327,23 @@ internal sealed class ReverseMode
             reverseParts.Add(reverse);
         }
         reverseParts.Reverse();
-        return (forward, reverseParts.SelectMany(p => p).ToList());
+        // Updates of one array element from neighbouring statements merge into one read-modify-write of memory
+        // (scalar adjoints live in registers, and one update per statement reads better).
+        var merged = new List<IrStmt>();
+        foreach (IrStmt statement in reverseParts.SelectMany(p => p))
+        {
+            if (statement is Accumulate { Index: not null } update)
+            {
+                AddContribution(merged, update.Target, update.Index, update.Value);
+            }
+            else
+            {
+                merged.Add(statement);
+            }
+        }
+        // A comment whose updates merged into a later statement's would head nothing.
+        merged = merged.Where((statement, k) => statement is not Comment || (k + 1 < merged.Count && merged[k + 1] is not Comment)).ToList();
+        return (forward, merged);
     }
 
     private void TransformOne(IrStmt statement, bool inLoop, List<IrStmt> forward, List<IrStmt> reverse)
@@ -382,7 +399,9 @@ internal sealed class ReverseMode
                 break;
             case ForRange range:
             {
+                _deferredClears.Push(new List<IrStmt>());
                 (List<IrStmt> bodyForward, List<IrStmt> bodyReverse) = Transform(range.Body, inLoop: true);
+                bodyReverse.AddRange(_deferredClears.Pop());
                 // Locals that are cheap to recompute are recomputed at the start of each reverse iteration instead of taped.
                 bodyReverse.InsertRange(0, range.Body.OfType<Assign>().Where(a => _recomputed.Contains(a) && _needed.Contains(a.Target)));
                 forward.Add(range with { Body = bodyForward.ToEquatableArray() });
@@ -637,7 +656,14 @@ internal sealed class ReverseMode
             {
                 reverse.Add(restore);
             }
-            if (mustClear)
+            if (mustClear && a.Declares && _assignmentCounts[a.Target] == 1 && _deferredClears.Count > 0)
+            {
+                // A local declared in a counting loop's body gets contributions only from its own iteration, so its
+                // adjoint can be cleared once at the end of the reverse iteration; the updates in between stay adjacent
+                // and can merge.
+                _deferredClears.Peek().Add(new Assign(adjointName, null, Const(0, kind)));
+            }
+            else if (mustClear)
             {
                 reverse.Add(new Assign(adjointName, null, Const(0, kind)));
             }
@@ -709,22 +735,59 @@ internal sealed class ReverseMode
     }
 
     /// <summary>
-    /// Adds <paramref name="contribution"/> to the adjoint <paramref name="target"/>[<paramref name="index"/>]: merged with
-    /// the update already emitted for that adjoint in this run of updates when there is one (so an element receives one
-    /// read-modify-write per statement), else as a new <c>+=</c>. Nothing in between reads the adjoint, so moving the
-    /// addition later changes nothing.
+    /// Adds <paramref name="contribution"/> to the adjoint <paramref name="target"/>[<paramref name="index"/>], merged
+    /// with an earlier update of the same element in this block when that update can move down to here unchanged:
+    /// nothing in between reads the adjoint or changes what the earlier update reads. So an element receives one
+    /// read-modify-write where the body touches it several times (dX[i] in Rosenbrock's a and b).
     /// </summary>
     private static void AddContribution(List<IrStmt> output, string target, IrExpr? index, IrExpr contribution)
     {
-        for (int k = output.Count - 1; k >= 0 && output[k] is Accumulate or Define; k--)
+        var assigned = new HashSet<string>();
+        var read = new HashSet<string>();
+        for (int k = output.Count - 1; k >= 0; k--)
         {
-            if (output[k] is Accumulate existing && existing.Target == target && Equals(existing.Index, index))
+            IrStmt statement = output[k];
+            if (statement is Accumulate existing && existing.Target == target && Equals(existing.Index, index))
             {
-                // Moved to the end, after the temporaries the new contribution reads.
-                output.RemoveAt(k);
-                output.Add(existing with { Value = Add(existing.Value, contribution) });
-                return;
+                var existingReads = new HashSet<string>(IrWalk.ReadNames(existing.Value));
+                if (index is not null)
+                {
+                    IrWalk.CollectReads(index, existingReads);
+                }
+                if (!read.Contains(target) && !existingReads.Overlaps(assigned))
+                {
+                    output.RemoveAt(k);
+                    output.Add(existing with { Value = Add(existing.Value, contribution) });
+                    return;
+                }
+                break;
             }
+            switch (statement)
+            {
+                case Comment:
+                    continue;
+                case Define define:
+                    IrWalk.CollectReads(define.Value, read);
+                    continue;
+                case Accumulate other:
+                    // Another += into the same adjoint commutes with this one; it only changes what others read.
+                    assigned.Add(other.Target);
+                    IrWalk.CollectReads(other.Value, read);
+                    if (other.Index is not null)
+                    {
+                        IrWalk.CollectReads(other.Index, read);
+                    }
+                    continue;
+                case Assign other:
+                    assigned.Add(other.Target);
+                    IrWalk.CollectReads(other.Value, read);
+                    if (other.Index is not null)
+                    {
+                        IrWalk.CollectReads(other.Index, read);
+                    }
+                    continue;
+            }
+            break; // control flow, tape traffic or a call: stop looking
         }
         output.Add(new Accumulate(target, index, contribution));
     }

@@ -77,10 +77,10 @@ static partial class Sequences
             // exp0 = global::System.Math.Exp(value)
             dValue += dExp0 * exp0;
             exp0 = tapeDouble.Pop();
-            dExp0 = 0.0;
             // value = v[valueIndex]
             dV[valueIndex] += dValue;
             dValue = 0.0;
+            dExp0 = 0.0;
         }
         tapeDouble.Dispose();
         return result;
