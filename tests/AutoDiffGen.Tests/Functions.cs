@@ -73,6 +73,12 @@ public static partial class Functions
     [Differentiable]
     public static double GenericMathNames(double x) => double.Sin(x) * double.Exp(x);
 
+    private static readonly double s_weight = 1.5;
+    private static readonly double[] s_table = [1, 2, 3];
+
+    [Differentiable]
+    public static double StaticFields(double x) => s_weight * x * x + s_table[1] * x;
+
     // ---- locals and branches ----
 
     [Differentiable]
