@@ -226,6 +226,22 @@ public static partial class Functions
     }
 
     [Differentiable]
+    public static double StridedWhile(double[] v, double x)
+    {
+        // k is read as an index by the derivative and stepped by an amount that itself changes.
+        double s = 0;
+        int k = 0;
+        int stride = 1;
+        while (k < v.Length)
+        {
+            s = s * x + v[k] * v[k];
+            k += stride;
+            stride++;
+        }
+        return s;
+    }
+
+    [Differentiable]
     public static double BreakAndContinue(double[] v, double t)
     {
         double acc = 0;

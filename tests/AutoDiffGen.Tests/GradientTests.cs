@@ -80,6 +80,8 @@ public class GradientTests
         ["BreakAndContinue"] = new(Uniform(6, -1, 2).Where(x => x.Take(5).All(v => Math.Abs(v) > 1e-3) && Math.Abs(Functions.BreakAndContinue(Slice(x, 0, 5), x[5] + 1e-5) - Functions.BreakAndContinue(Slice(x, 0, 5), x[5] - 1e-5)) < 0.1),
             x => Functions.BreakAndContinue(Slice(x, 0, 5), x[5]),
             x => { var dv = new double[5]; Functions.BreakAndContinueGradient(Slice(x, 0, 5), x[5], dv, out double dt); return [.. dv, dt]; }, 1e-5),
+        ["StridedWhile"] = new(Uniform(8, -1, 1), x => Functions.StridedWhile(Slice(x, 0, 7), x[7]),
+            x => { var dv = new double[7]; Functions.StridedWhileGradient(Slice(x, 0, 7), x[7], dv, out double dx); return [.. dv, dx]; }),
         ["DescendingLoop"] = new(Uniform(5, -1, 1), x => Functions.DescendingLoop(x),
             x => { var d = new double[x.Length]; Functions.DescendingLoopGradient(x, d); return d; }),
         ["LoopWithReturn"] = new(Uniform(5, -6, 6).Where(x => Math.Abs(Math.Abs(Functions.LoopWithReturn(Slice(x, 0, 4), x[4])) - 1) > 0.01),

@@ -150,7 +150,7 @@ internal sealed class ReverseMode
             {
                 case Assign a when IsActiveTarget(a):
                     CollectValueNeeds(a.Value, _needed);
-                    if (a.Index is null && RootUsesResult(a.Value) && !IrWalk.ReadNames(a.Value).Contains(a.Target))
+                    if (RootUsesResult(a.Value) && !IrWalk.ReadNames(a.Value).Contains(a.Target))
                     {
                         _needed.Add(a.Target);
                     }
@@ -178,6 +178,13 @@ internal sealed class ReverseMode
                     foreach (string name in IrWalk.ReadNames(a.Index))
                     {
                         changed |= _needed.Add(name);
+                    }
+                }
+                if (IsInvertibleStep(a, out IrExpr? step) && _needed.Contains(a.Target))
+                {
+                    foreach (string name in IrWalk.ReadNames(step!))
+                    {
+                        changed |= _needed.Add(name); // the reverse sweep undoes k += e with k -= e
                     }
                 }
                 if (_recomputed.Contains(a) && _needed.Contains(a.Target))
@@ -224,7 +231,7 @@ internal sealed class ReverseMode
                 {
                     IrWalk.CollectReads(b.Left, needed);
                 }
-                if (b.Op == BinaryOp.Divide || rightActive || leftActive && b.Op == BinaryOp.Multiply)
+                if (b.Op == BinaryOp.Divide || (b.Op == BinaryOp.Multiply ? leftActive : rightActive))
                 {
                     IrWalk.CollectReads(b.Right, needed);
                 }
@@ -283,6 +290,20 @@ internal sealed class ReverseMode
             MathFunction.Round or MathFunction.Truncate or MathFunction.Sqrt && m.Args.All(IsCheap),
         _ => false,
     };
+
+    /// <summary>Whether <paramref name="a"/> is an integer step <c>k += e</c> or <c>k -= e</c> with <c>e</c> not reading <c>k</c>.</summary>
+    private bool IsInvertibleStep(Assign a, out IrExpr? step)
+    {
+        step = null;
+        if (a.Index is null && _types.TryGetValue(a.Target, out TypeRef? type) && type.IsScalar && type.Element.IsIntegral() &&
+            a.Value is Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: VarRef counter } sum &&
+            counter.Name == a.Target && !IrWalk.ReadNames(sum.Right).Contains(a.Target))
+        {
+            step = sum.Right;
+            return true;
+        }
+        return false;
+    }
 
     private bool IsActiveTarget(Assign a) => _types.TryGetValue(a.Target, out TypeRef? type) && type.IsReal && _activity.IsActive(a.Target);
 
@@ -576,7 +597,13 @@ internal sealed class ReverseMode
 
         ScalarKind kind = type.Element;
         IrStmt? restore = null;
-        if (saves)
+        if (saves && IsInvertibleStep(a, out _))
+        {
+            // An integer step k += e is undone exactly by k -= e (e reads the same values then), so it needs no tape.
+            var step = (Binary)a.Value;
+            restore = new Assign(a.Target, null, new Binary(step.Op == BinaryOp.Add ? BinaryOp.Subtract : BinaryOp.Add, step.Left, step.Right, kind));
+        }
+        else if (saves)
         {
             IrExpr old = a.Index is null ? new VarRef(a.Target, kind) : new ElementRef(a.Target, a.Index, kind);
             forward.Add(new TapePush(Tape(TypeRef.Scalar(kind)), old));
@@ -611,6 +638,20 @@ internal sealed class ReverseMode
             string taken = _names.Fresh(adjointName + "Element");
             reverse.Add(new Define(taken, kind, new ElementRef(adjointName, a.Index, kind)));
             reverse.Add(new Assign(adjointName, a.Index, Const(0, kind)));
+            if (!IrWalk.ReadNames(a.Value).Contains(a.Target))
+            {
+                // The element still holds the value stored, so a rule that needs the result (eˣ) reads it there.
+                if (RootUsesResult(a.Value))
+                {
+                    _values[a.Value] = new ElementRef(a.Target, a.Index, kind);
+                }
+                Propagate(a.Value, new VarRef(taken, kind), reverse);
+                if (restore is not null)
+                {
+                    reverse.Add(restore);
+                }
+                return;
+            }
             if (restore is not null)
             {
                 reverse.Add(restore);

@@ -50,7 +50,6 @@ static partial class Sequences
         double dResult = 0.0;
         double dX = 0.0;
         var tapeBool = new global::AutoDiffGen.CompilerServices.Tape<bool>();
-        var tapeInt = new global::AutoDiffGen.CompilerServices.Tape<int>();
 
         // Forward sweep: the body of Alternate, storing what the reverse sweep needs.
         s = 0.0;
@@ -59,7 +58,6 @@ static partial class Sequences
         do
         {
             iterations0++;
-            tapeInt.Push(k);
             k++;
             branch0 = k % 2 == 0;
             if (!branch0)
@@ -82,10 +80,9 @@ static partial class Sequences
                 // s += x * (double)k
                 dX += dS * (double)k;
             }
-            k = tapeInt.Pop();
+            k--;
         }
         tapeBool.Dispose();
-        tapeInt.Dispose();
         dXOut = dX;
         return result;
     }

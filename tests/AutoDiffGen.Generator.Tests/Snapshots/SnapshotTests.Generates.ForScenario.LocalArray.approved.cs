@@ -89,8 +89,8 @@ static partial class Sequences
         // prefix[0] = v[0]
         double dPrefixElement = dPrefix[0];
         dPrefix[0] = 0.0;
-        prefix[0] = tapeDouble.Pop();
         dV[0] += dPrefixElement;
+        prefix[0] = tapeDouble.Pop();
         tapeDouble.Dispose();
         return result;
     }
