@@ -56,6 +56,45 @@ public class CustomDerivativeTests
     }
 
     [Fact]
+    public void A_plain_method_called_with_constant_arguments_is_a_constant()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using AutoDiffGen;
+            public static partial class Kernels
+            {
+                public static double HalfOf(int p) => 0.5 * p;
+
+                [Differentiable]
+                public static double F(double x, int p) => x * HalfOf(p);
+            }
+            """);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationProblems);
+    }
+
+    [Fact]
+    public void A_plain_method_called_with_a_value_that_depends_on_a_parameter_reports_ADG0012()
+    {
+        var (source, span) = Markup.Parse("""
+            using AutoDiffGen;
+            public static partial class Kernels
+            {
+                public static double Twice(double v) => 2 * v;
+
+                [Differentiable]
+                public static double F(double x, double y)
+                {
+                    double scaled = x * 3;
+                    return y + [|Twice(scaled)|];
+                }
+            }
+            """);
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.Run(source).GeneratorDiagnostics);
+        Assert.Equal("ADG0012", diagnostic.Id);
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+    }
+
+    [Fact]
     public void A_primitive_without_a_registered_pullback_reports_ADG0012()
     {
         var (source, span) = Markup.Parse("""

@@ -79,6 +79,23 @@ public static partial class Functions
     [Differentiable]
     public static double StaticFields(double x) => s_weight * x * x + s_table[1] * x;
 
+    /// <summary>A plain helper without a derivative: callable from [Differentiable] code with constant arguments.</summary>
+    public static double HalfOf(int p) => 0.5 * p;
+
+    /// <summary>Another plain helper, reading a data array.</summary>
+    public static double Largest(double[] data)
+    {
+        double largest = double.NegativeInfinity;
+        foreach (double value in data)
+        {
+            largest = Math.Max(largest, value);
+        }
+        return largest;
+    }
+
+    [Differentiable]
+    public static double ConstantCalls(double x, int p, [NoDerivative] double[] data) => x * HalfOf(p) + Math.Sin(x) * Largest(data);
+
     // ---- locals and branches ----
 
     [Differentiable]

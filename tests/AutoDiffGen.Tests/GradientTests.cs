@@ -51,6 +51,8 @@ public class GradientTests
             x => { Functions.GenericMathNamesGradient(x[0], out double dx); return [dx]; }),
         ["StaticFields"] = new(Uniform(1, -2, 2), x => Functions.StaticFields(x[0]),
             x => { Functions.StaticFieldsGradient(x[0], out double dx); return [dx]; }),
+        ["ConstantCalls"] = new(Uniform(1, -2, 2), x => Functions.ConstantCalls(x[0], 3, [1, 4, 2]),
+            x => { Functions.ConstantCallsGradient(x[0], 3, [1, 4, 2], out double dx); return [dx]; }),
         ["ReassignedLocals"] = new(Uniform(2, -1, 1), x => Functions.ReassignedLocals(x[0], x[1]),
             x => { Functions.ReassignedLocalsGradient(x[0], x[1], out double dx, out double dy); return [dx, dy]; }),
         ["IfElse"] = new(Uniform(2, -2, 2).Where(x => Math.Abs(x[0] - x[1]) > 1e-3 && Math.Abs(x[0]) > 1e-3 && Math.Abs(x[1]) > 1e-3 && Math.Abs(Functions.IfElse(x[0], x[1]) - 1) > 1e-2),

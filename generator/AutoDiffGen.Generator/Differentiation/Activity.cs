@@ -14,9 +14,18 @@ internal sealed class Activity
 {
     private readonly HashSet<string> _active;
 
-    private Activity(HashSet<string> active) => _active = active;
+    private readonly HashSet<string> _varied;
+
+    private Activity(HashSet<string> active, HashSet<string> varied)
+    {
+        _active = active;
+        _varied = varied;
+    }
 
     public bool IsActive(string name) => _active.Contains(name);
+
+    /// <summary>Whether <paramref name="name"/> depends on a differentiable parameter, whether or not the result depends on it.</summary>
+    public bool IsVaried(string name) => _varied.Contains(name);
 
     /// <summary>Whether <paramref name="expr"/> reads an active variable (so it has a derivative to pass on).</summary>
     public bool IsActive(IrExpr expr) => expr.Kind.IsReal() && ValueReads(expr).Any(_active.Contains);
@@ -68,8 +77,9 @@ internal sealed class Activity
             }
         }
 
-        varied.IntersectWith(useful);
-        return new Activity(varied);
+        var active = new HashSet<string>(varied);
+        active.IntersectWith(useful);
+        return new Activity(active, varied);
     }
 
     /// <summary>

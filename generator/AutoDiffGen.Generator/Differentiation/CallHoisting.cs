@@ -51,6 +51,12 @@ internal static class CallHoisting
                 var rewritten = m with { Args = m.Args.Select(arg => Rewrite(arg, false, names, newLocals, hoisted)).ToEquatableArray() };
                 return !isRoot && IsCostly(m) ? Extract(rewritten, m.Function.ToString().ToLowerInvariant(), names, newLocals, hoisted) : rewritten;
             }
+            case ConstantCall c:
+            {
+                var rewritten = c with { Args = c.Args.Select(arg => arg is VarRef ? arg : Rewrite(arg, false, names, newLocals, hoisted)).ToEquatableArray() };
+                string method = c.Callee.Substring(c.Callee.LastIndexOf('.') + 1);
+                return isRoot ? rewritten : Extract(rewritten, char.ToLowerInvariant(method[0]) + method.Substring(1), names, newLocals, hoisted);
+            }
             case DiffCall d:
             {
                 var rewritten = d with { Args = d.Args.Select(arg => arg is VarRef ? arg : Rewrite(arg, false, names, newLocals, hoisted)).ToEquatableArray() };

@@ -48,6 +48,34 @@ internal sealed class ReverseMode
         return builder._activity.IsActive(result);
     }
 
+    /// <summary>The <see cref="ConstantCall.Site"/>s whose arguments depend on a differentiable parameter: their derivative is unknown.</summary>
+    public static IReadOnlyList<int> VariedConstantCalls(MethodIr method)
+    {
+        var builder = new ReverseMode(method, CancellationToken.None);
+        List<IrStmt> body = builder.Analyze(out _);
+        var sites = new SortedSet<int>();
+        foreach (IrStmt statement in IrWalk.All(body))
+        {
+            foreach (IrExpr expr in IrWalk.Expressions(statement))
+            {
+                builder.CollectVariedCalls(expr, sites);
+            }
+        }
+        return sites.ToList();
+    }
+
+    private void CollectVariedCalls(IrExpr expr, ISet<int> sites)
+    {
+        if (expr is ConstantCall call && call.Args.Any(arg => IrWalk.ReadNames(arg).Any(_activity.IsVaried)))
+        {
+            sites.Add(call.Site);
+        }
+        foreach (IrExpr child in IrWalk.Children(expr))
+        {
+            CollectVariedCalls(child, sites);
+        }
+    }
+
     public static AdjointMethod Differentiate(MethodIr method, CancellationToken cancellationToken)
     {
         var builder = new ReverseMode(method, cancellationToken);

@@ -98,6 +98,9 @@ internal static class SourcePrinter
             case DiffCall d:
                 level = PrimaryLevel;
                 return d.Callee.ContainingType + "." + d.Callee.Name + "(" + string.Join(", ", d.Args.Select(Expr)) + ")";
+            case ConstantCall c:
+                level = PrimaryLevel;
+                return c.Callee + "(" + string.Join(", ", c.Args.Select(Expr)) + ")";
             case NewArray n:
                 level = PrimaryLevel;
                 return "new " + ScalarKinds.Keyword(n.Kind) + "[" + Expr(n.Length) + "]";

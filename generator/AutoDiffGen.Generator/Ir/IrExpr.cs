@@ -79,6 +79,13 @@ internal sealed record CalleeInfo(
 /// <summary>A call to another [Differentiable] method (a sequence argument is always a <see cref="VarRef"/>).</summary>
 internal sealed record DiffCall(CalleeInfo Callee, EquatableArray<IrExpr> Args) : IrExpr(Callee.ReturnKind);
 
+/// <summary>
+/// A call to a static method with no derivative, used as a constant: allowed only where none of its arguments depends
+/// on a differentiable parameter (<see cref="Site"/> numbers the call for the diagnostic when one does).
+/// </summary>
+/// <param name="Callee">The method, fully qualified with <c>global::</c>.</param>
+internal sealed record ConstantCall(string Callee, EquatableArray<IrExpr> Args, ScalarKind Kind, int Site) : IrExpr(Kind);
+
 /// <summary><c>new T[Length]</c>; appears only as the value assigned to a local array.</summary>
 internal sealed record NewArray(IrExpr Length, ScalarKind Kind) : IrExpr(Kind);
 

@@ -44,6 +44,7 @@ internal static class IrWalk
         Cast c => [c.Operand],
         MathCall m => m.Args,
         DiffCall d => d.Args,
+        ConstantCall c => c.Args,
         NewArray n => [n.Length],
         _ => [],
     };

@@ -111,17 +111,7 @@ internal static class MethodParser
         {
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
-        diagnostics.AddRange(lowering.Diagnostics);
-        if (diagnostics.Count > 0)
-        {
-            return new ParseResult(null, diagnostics.ToEquatableArray());
-        }
-        if (ControlFlow.CanCompleteNormally(statements))
-        {
-            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty); // a missing return: the compiler reports CS0161
-        }
-
-        var result = new MethodIr(
+        MethodIr result = new(
             hierarchy,
             name,
             Accessibility(method.DeclaredAccessibility),
@@ -130,6 +120,25 @@ internal static class MethodParser
             lowering.Locals.ToEquatableArray(),
             statements,
             HintName(hierarchy, method));
+        diagnostics.AddRange(lowering.Diagnostics);
+        if (lowering.ConstantCallSites.Count > 0)
+        {
+            // A call without a derivative is a constant only if nothing it is given depends on a differentiable parameter.
+            foreach (int site in Differentiation.ReverseMode.VariedConstantCalls(result))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.NonDifferentiableCall, lowering.ConstantCallSites[site].Where, lowering.ConstantCallSites[site].Callee));
+            }
+        }
+        if (diagnostics.Count > 0)
+        {
+            // In source order, as the compiler lists its own.
+            return new ParseResult(null, diagnostics.OrderBy(d => d.Where?.Span.Start ?? 0).ToEquatableArray());
+        }
+        if (ControlFlow.CanCompleteNormally(statements))
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty); // a missing return: the compiler reports CS0161
+        }
         return new ParseResult(result, EquatableArray<DiagnosticInfo>.Empty);
     }
 

@@ -29,6 +29,7 @@ internal sealed class OperationLowering
     private readonly Dictionary<string, TypeRef> _parameterTypes = new(StringComparer.Ordinal);
     private readonly List<DiagnosticInfo> _diagnostics = new();
     private readonly List<LocalInfo> _locals = new();
+    private readonly List<(LocationInfo? Where, string Callee)> _constantCallSites = new();
 
     public OperationLowering(
         IMethodSymbol method,
@@ -656,10 +657,14 @@ internal sealed class OperationLowering
                 : new CustomDerivatives.Lookup();
             if (lookup.Pullback is null)
             {
-                return lookup.Mismatched.Count > 0
-                    ? Report(DiagnosticDescriptors.PullbackSignatureMismatch, invocation.Syntax,
-                        Describe(lookup.Mismatched[0]), Describe(target), CustomDerivatives.ActualSignature(lookup.Mismatched[0]), CustomDerivatives.ExpectedSignature(target))
-                    : Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.Syntax, Describe(target));
+                if (lookup.Mismatched.Count > 0)
+                {
+                    return Report(DiagnosticDescriptors.PullbackSignatureMismatch, invocation.Syntax,
+                        Describe(lookup.Mismatched[0]), Describe(target), CustomDerivatives.ActualSignature(lookup.Mismatched[0]), CustomDerivatives.ExpectedSignature(target));
+                }
+                // Without a derivative the call can still be a constant, if no argument depends on a differentiable
+                // parameter; the parser checks that once activity is known, and reports ADG0012 here otherwise.
+                return LowerConstantCall(invocation, target, arguments) ?? Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.Syntax, Describe(target));
             }
             pullbackType = lookup.Pullback.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             pullbackName = lookup.Pullback.Name;
@@ -702,6 +707,43 @@ internal sealed class OperationLowering
             pullbackType,
             pullbackName);
         return new DiffCall(callee, calleeArgs.ToEquatableArray());
+    }
+
+    /// <summary>The calls lowered as constants, by site, with where they are and what they call.</summary>
+    public IReadOnlyList<(LocationInfo? Where, string Callee)> ConstantCallSites => _constantCallSites;
+
+    private IrExpr? LowerConstantCall(IInvocationOperation invocation, IMethodSymbol target, ImmutableArray<IArgumentOperation> arguments)
+    {
+        ScalarKind kind = TypeMapping.ScalarKindOf(target.ReturnType);
+        if (!target.IsStatic || target.IsGenericMethod || target.ReturnsByRef || target.ReturnsVoid || kind == ScalarKind.Other ||
+            target.MethodKind != MethodKind.Ordinary || arguments.Any(a => a.Parameter is null || a.Parameter.RefKind != RefKind.None))
+        {
+            return null;
+        }
+        var args = new List<IrExpr>();
+        foreach (IArgumentOperation argument in arguments)
+        {
+            TypeRef parameterType = TypeMapping.From(argument.Parameter!.Type);
+            if (parameterType.Element == ScalarKind.Other)
+            {
+                return null;
+            }
+            if (parameterType.IsSequence)
+            {
+                if (LowerSequence(argument.Value) is not VarRef sequence)
+                {
+                    return null;
+                }
+                args.Add(sequence);
+            }
+            else
+            {
+                args.Add(ConvertTo(LowerExpr(argument.Value), parameterType.Element));
+            }
+        }
+        int site = _constantCallSites.Count;
+        _constantCallSites.Add((LocationInfo.From(invocation.Syntax), Describe(target)));
+        return new ConstantCall(target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + target.Name, args.ToEquatableArray(), kind, site);
     }
 
     // ---- diagnostics ----

@@ -125,11 +125,7 @@ public static partial class GmmObjective
     }
 
     /// <summary>The logarithm of the multivariate gamma function Γ_p(a) = π^(p(p−1)/4) Πⱼ Γ(a + (1 − j)/2).</summary>
-    /// <remarks>
-    /// WORKAROUND (generator issue, reported): marked [Differentiable] only because the generator rejects a call to a
-    /// plain method from a [Differentiable] one (ADG0012) even when every argument is a constant, as here.
-    /// </remarks>
-    [Differentiable]
+    /// <remarks>An ordinary method: the objective calls it with constants only, so the generator treats it as a constant.</remarks>
     public static double LogMultivariateGamma(double a, int p)
     {
         double result = 0.25 * p * (p - 1) * Math.Log(Math.PI);

@@ -14,11 +14,6 @@ public static partial class SpecialFunctions
     ];
 
     /// <summary>log Γ(x) for x &gt; 0, by the Lanczos approximation.</summary>
-    /// <remarks>
-    /// WORKAROUND (generator issue, reported): marked [Differentiable] only so that <see cref="GmmObjective"/>'s
-    /// constant term may call it; see <see cref="GmmObjective.LogMultivariateGamma"/>.
-    /// </remarks>
-    [Differentiable]
     public static double LogGamma(double x)
     {
         // Below ½ the series loses accuracy; Γ(x) = Γ(x + 1) / x moves the argument up.
