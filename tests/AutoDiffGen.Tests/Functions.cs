@@ -243,6 +243,25 @@ public static partial class Functions
     }
 
     [Differentiable]
+    public static double AccumulatorReadBeforeAndAfterLoops(double[] v, double x, [NoDerivative] double[] data)
+    {
+        // s is read before the loops (by t) and after them, but only accumulated inside: it is stored once per loop.
+        double s = x * x;
+        double t = s * x;
+        for (int i = 0; i < v.Length; i++)
+        {
+            s += v[i] * v[i];
+        }
+        int k = 0;
+        while (k < data.Length)
+        {
+            s -= data[k] * x;
+            k++;
+        }
+        return s * t;
+    }
+
+    [Differentiable]
     public static double StridedWhile(double[] v, double x)
     {
         // k is read as an index by the derivative and stepped by an amount that itself changes.

@@ -82,6 +82,8 @@ public class GradientTests
         ["BreakAndContinue"] = new(Uniform(6, -1, 2).Where(x => x.Take(5).All(v => Math.Abs(v) > 1e-3) && Math.Abs(Functions.BreakAndContinue(Slice(x, 0, 5), x[5] + 1e-5) - Functions.BreakAndContinue(Slice(x, 0, 5), x[5] - 1e-5)) < 0.1),
             x => Functions.BreakAndContinue(Slice(x, 0, 5), x[5]),
             x => { var dv = new double[5]; Functions.BreakAndContinueGradient(Slice(x, 0, 5), x[5], dv, out double dt); return [.. dv, dt]; }, 1e-5),
+        ["AccumulatorReadBeforeAndAfterLoops"] = new(Uniform(4, -1, 1), x => Functions.AccumulatorReadBeforeAndAfterLoops(Slice(x, 0, 3), x[3], [0.5, -2]),
+            x => { var dv = new double[3]; Functions.AccumulatorReadBeforeAndAfterLoopsGradient(Slice(x, 0, 3), x[3], [0.5, -2], dv, out double dx); return [.. dv, dx]; }),
         ["StridedWhile"] = new(Uniform(8, -1, 1), x => Functions.StridedWhile(Slice(x, 0, 7), x[7]),
             x => { var dv = new double[7]; Functions.StridedWhileGradient(Slice(x, 0, 7), x[7], dv, out double dx); return [.. dv, dx]; }),
         ["DescendingLoop"] = new(Uniform(5, -1, 1), x => Functions.DescendingLoop(x),

@@ -28,6 +28,8 @@ internal sealed class ReverseMode
     private readonly HashSet<string> _needed = new();
     private readonly HashSet<Assign> _recomputed = new(ReferenceComparer<Assign>.Instance);
     private readonly Stack<List<IrStmt>> _deferredClears = new();
+    private readonly Dictionary<IrStmt, List<string>> _checkpoints = new(ReferenceComparer<IrStmt>.Instance);
+    private readonly HashSet<Assign> _checkpointed = new(ReferenceComparer<Assign>.Instance);
     private readonly Dictionary<string, TapeInfo> _tapes = new();
     private readonly List<LocalInfo> _generatedLocals = new();
     private Activity _activity = null!;
@@ -103,6 +105,7 @@ internal sealed class ReverseMode
         _activity = Activity.Analyze(body, _method.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Name), resultName, _types);
         CountAssignments(body, inLoop: false);
         FindNeeded(body);
+        FindCheckpoints(body);
         return body;
     }
 
@@ -319,6 +322,85 @@ internal sealed class ReverseMode
         _ => false,
     };
 
+    /// <summary>
+    /// Finds loops in which a needed scalar only accumulates (<c>s += e</c>, <c>e</c> not reading <c>s</c>) and is read by
+    /// nothing else: no reverse statement inside the loop reads <c>s</c>, so instead of storing it before every
+    /// accumulation, it is stored once before the loop and restored once after the loop's reverse. The outermost such
+    /// loop takes it.
+    /// </summary>
+    private void FindCheckpoints(IEnumerable<IrStmt> statements)
+    {
+        foreach (IrStmt statement in statements)
+        {
+            if (statement is Loop or ForRange)
+            {
+                IrStmt[] inside = IrWalk.All(IrWalk.Blocks(statement).SelectMany(b => b.Block)).ToArray();
+                IEnumerable<string> candidates = inside.OfType<Assign>()
+                    .Where(a => IsAccumulation(a) && !_checkpointed.Contains(a) && _needed.Contains(a.Target) && _types[a.Target].IsScalar)
+                    .Select(a => a.Target).Distinct().OrderBy(n => n, System.StringComparer.Ordinal);
+                foreach (string name in candidates.ToList())
+                {
+                    Assign[] writes = inside.OfType<Assign>().Where(a => a.Target == name).ToArray();
+                    if (writes.All(IsAccumulation) && !IsReadIn(statement, inside, name))
+                    {
+                        if (!_checkpoints.TryGetValue(statement, out List<string>? names))
+                        {
+                            _checkpoints[statement] = names = new List<string>();
+                        }
+                        names.Add(name);
+                        _checkpointed.UnionWith(writes);
+                    }
+                }
+            }
+            foreach ((EquatableArray<IrStmt> block, _) in IrWalk.Blocks(statement))
+            {
+                FindCheckpoints(block);
+            }
+        }
+    }
+
+    private static bool IsAccumulation(Assign a) =>
+        a.Index is null && a.Value is Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: VarRef total } sum &&
+        total.Name == a.Target && !IrWalk.ReadNames(sum.Right).Contains(a.Target);
+
+    /// <summary>Whether anything in the loop reads <paramref name="name"/>, apart from its own accumulations.</summary>
+    private static bool IsReadIn(IrStmt loop, IEnumerable<IrStmt> inside, string name)
+    {
+        IEnumerable<IrExpr> expressions = IrWalk.Expressions(loop);
+        foreach (IrStmt statement in inside)
+        {
+            expressions = expressions.Concat(statement is Assign a && a.Target == name && IsAccumulation(a)
+                ? [((Binary)a.Value).Right]
+                : IrWalk.Expressions(statement));
+        }
+        return expressions.Any(e => IrWalk.ReadNames(e).Contains(name));
+    }
+
+    /// <summary>Stores the loop's checkpointed accumulators before it (forward) and restores them after its reverse.</summary>
+    private void Checkpoint(IrStmt loop, bool inLoop, List<IrStmt> forward, List<IrStmt> reverseAfter)
+    {
+        if (!_checkpoints.TryGetValue(loop, out List<string>? names))
+        {
+            return;
+        }
+        foreach (string name in names)
+        {
+            TypeRef type = _types[name];
+            if (inLoop)
+            {
+                forward.Add(new TapePush(Tape(type), new VarRef(name, type.Element)));
+                reverseAfter.Insert(0, new Assign(name, null, new TapePop(Tape(type), type.Element)));
+            }
+            else
+            {
+                string before = _names.Fresh(name + "BeforeLoop");
+                _generatedLocals.Add(new LocalInfo(before, type));
+                forward.Add(new Assign(before, null, new VarRef(name, type.Element)));
+                reverseAfter.Insert(0, new Assign(name, null, new VarRef(before, type.Element)));
+            }
+        }
+    }
+
     /// <summary>Whether <paramref name="a"/> is an integer step <c>k += e</c> or <c>k -= e</c> with <c>e</c> not reading <c>k</c>.</summary>
     private bool IsInvertibleStep(Assign a, out IrExpr? step)
     {
@@ -350,15 +432,15 @@ internal sealed class ReverseMode
         {
             return (_needed.Contains(a.Target) || _activity.IsActive(a.Target)) && IsOverwrite(a);
         }
-        return _needed.Contains(a.Target) && !_recomputed.Contains(a) && (a.Index is not null || IsOverwrite(a));
+        return _needed.Contains(a.Target) && !_recomputed.Contains(a) && !_checkpointed.Contains(a) && (a.Index is not null || IsOverwrite(a));
     }
 
     private bool HasReverseWork(IrStmt statement) => statement switch
     {
         Assign a => IsActiveTarget(a) || Saves(a),
         If i => i.Then.Any(HasReverseWork) || i.Else.Any(HasReverseWork),
-        Loop l => l.Body.Any(HasReverseWork) || l.Step.Any(HasReverseWork),
-        ForRange f => f.Body.Any(HasReverseWork),
+        Loop l => l.Body.Any(HasReverseWork) || l.Step.Any(HasReverseWork) || _checkpoints.ContainsKey(l),
+        ForRange f => f.Body.Any(HasReverseWork) || _checkpoints.ContainsKey(f),
         _ => false,
     };
 
@@ -430,6 +512,8 @@ internal sealed class ReverseMode
                 (List<IrStmt> bodyForward, List<IrStmt> bodyReverse) = Transform(loop.Body, inLoop: true);
                 (List<IrStmt> stepForward, List<IrStmt> stepReverse) = Transform(loop.Step, inLoop: true);
                 bodyForward.Insert(0, new Assign(count, null, Add(countRef, Const(1, ScalarKind.Int32))));
+                var restores = new List<IrStmt>();
+                Checkpoint(loop, inLoop, forward, restores);
                 forward.Add(new Assign(count, null, Const(0, ScalarKind.Int32)));
                 forward.Add(new Loop(loop.Condition, bodyForward.ToEquatableArray(), stepForward.ToEquatableArray(), loop.TestFirst));
                 if (inLoop)
@@ -442,6 +526,7 @@ internal sealed class ReverseMode
                     stepReverse.Concat(bodyReverse).ToEquatableArray(),
                     EquatableArray.Of<IrStmt>(new Assign(count, null, Sub(countRef, Const(1, ScalarKind.Int32)))),
                     TestFirst: true));
+                reverse.AddRange(restores);
                 break;
             }
             case ForRange range when !inLoop && TryFuseAccumulation(range, forward, reverse):
@@ -453,11 +538,14 @@ internal sealed class ReverseMode
                 bodyReverse.AddRange(_deferredClears.Pop());
                 // Locals that are cheap to recompute are recomputed at the start of each reverse iteration instead of taped.
                 bodyReverse.InsertRange(0, range.Body.OfType<Assign>().Where(a => _recomputed.Contains(a) && _needed.Contains(a.Target)));
+                var restores = new List<IrStmt>();
+                Checkpoint(range, inLoop, forward, restores);
                 forward.Add(range with { Body = bodyForward.ToEquatableArray() });
                 IrExpr one = Const(1, ScalarKind.Int32);
                 reverse.Add(range.Descending
                     ? new ForRange(range.Index, range.To, Add(range.From, one), Descending: false, bodyReverse.ToEquatableArray())
                     : new ForRange(range.Index, Sub(range.To, one), range.From, Descending: true, bodyReverse.ToEquatableArray()));
+                reverse.AddRange(restores);
                 break;
             }
             default:

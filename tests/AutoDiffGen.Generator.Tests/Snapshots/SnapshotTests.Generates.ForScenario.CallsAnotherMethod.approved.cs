@@ -51,16 +51,16 @@ static partial class Layers
         double z = 0.0;
         int i = 0;
         double result = 0.0;
+        double zBeforeLoop = 0.0;
         double dZ = 0.0;
         double dResult = 0.0;
         double dBias = 0.0;
-        var tapeDouble = new global::AutoDiffGen.CompilerServices.Tape<double>();
 
-        // Forward sweep: the body of Neuron, storing what the reverse sweep needs.
+        // Forward sweep: the body of Neuron.
         z = bias;
+        zBeforeLoop = z;
         for (i = 0; i < w.Length; i++)
         {
-            tapeDouble.Push(z);
             z += w[i] * input[i];
         }
         result = global::Layers.Sigmoid(z);
@@ -72,12 +72,11 @@ static partial class Layers
         for (i = w.Length - 1; i >= 0; i--)
         {
             // z += w[i] * input[i]
-            z = tapeDouble.Pop();
             dW[i] += dZ * input[i];
         }
+        z = zBeforeLoop;
         // z = bias
         dBias += dZ;
-        tapeDouble.Dispose();
         dBiasOut = dBias;
         return result;
     }

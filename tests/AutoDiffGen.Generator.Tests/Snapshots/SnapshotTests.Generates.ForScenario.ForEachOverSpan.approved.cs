@@ -46,6 +46,7 @@ static partial class Sequences
         int valueIndex = 0;
         double exp0 = 0.0;
         double result = 0.0;
+        double sumBeforeLoop = 0.0;
         double dSum = 0.0;
         double dValue = 0.0;
         double dExp0 = 0.0;
@@ -54,12 +55,12 @@ static partial class Sequences
 
         // Forward sweep: the body of LogSumExp, storing what the reverse sweep needs.
         sum = 0.0;
+        sumBeforeLoop = sum;
         for (valueIndex = 0; valueIndex < v.Length; valueIndex++)
         {
             value = v[valueIndex];
             tapeDouble.Push(exp0);
             exp0 = global::System.Math.Exp(value);
-            tapeDouble.Push(sum);
             sum += exp0;
         }
         result = global::System.Math.Log(sum);
@@ -72,7 +73,6 @@ static partial class Sequences
         {
             value = v[valueIndex];
             // sum += exp0
-            sum = tapeDouble.Pop();
             dExp0 += dSum;
             // exp0 = global::System.Math.Exp(value)
             dValue += dExp0 * exp0;
@@ -82,6 +82,7 @@ static partial class Sequences
             dValue = 0.0;
             dExp0 = 0.0;
         }
+        sum = sumBeforeLoop;
         tapeDouble.Dispose();
         return result;
     }

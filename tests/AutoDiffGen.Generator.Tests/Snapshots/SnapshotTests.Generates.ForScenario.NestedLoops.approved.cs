@@ -66,9 +66,9 @@ static partial class LinearAlgebra
         {
             tapeDouble.Push(row);
             row = 0.0;
+            tapeDouble.Push(row);
             for (j = 0; j < n; j++)
             {
-                tapeDouble.Push(row);
                 row += a[i * n + j] * v[j];
             }
             total += v[i] * row;
@@ -87,10 +87,10 @@ static partial class LinearAlgebra
             for (j = n - 1; j >= 0; j--)
             {
                 // row += a[i * n + j] * v[j]
-                row = tapeDouble.Pop();
                 dA[i * n + j] += dRow * v[j];
                 dV[j] += dRow * a[i * n + j];
             }
+            row = tapeDouble.Pop();
             // row = 0.0
             row = tapeDouble.Pop();
             dRow = 0.0;
