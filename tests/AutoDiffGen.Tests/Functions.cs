@@ -262,6 +262,33 @@ public static partial class Functions
     }
 
     [Differentiable]
+    public static double TriangularTransform(double[] l, double[] v)
+    {
+        // t = (2I + L)·v with L strictly lower triangular, stored column by column; then |t|².
+        int d = v.Length;
+        double[] t = new double[d];
+        for (int j = 0; j < d; j++)
+        {
+            t[j] = v[j] * 2;
+        }
+        int k = 0;
+        for (int column = 0; column < d; column++)
+        {
+            for (int row = column + 1; row < d; row++)
+            {
+                t[row] += l[k] * v[column];
+                k++;
+            }
+        }
+        double s = 0;
+        for (int j = 0; j < d; j++)
+        {
+            s += t[j] * t[j];
+        }
+        return s;
+    }
+
+    [Differentiable]
     public static double StridedWhile(double[] v, double x)
     {
         // k is read as an index by the derivative and stepped by an amount that itself changes.

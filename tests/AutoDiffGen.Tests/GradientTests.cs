@@ -84,6 +84,8 @@ public class GradientTests
             x => { var dv = new double[5]; Functions.BreakAndContinueGradient(Slice(x, 0, 5), x[5], dv, out double dt); return [.. dv, dt]; }, 1e-5),
         ["AccumulatorReadBeforeAndAfterLoops"] = new(Uniform(4, -1, 1), x => Functions.AccumulatorReadBeforeAndAfterLoops(Slice(x, 0, 3), x[3], [0.5, -2]),
             x => { var dv = new double[3]; Functions.AccumulatorReadBeforeAndAfterLoopsGradient(Slice(x, 0, 3), x[3], [0.5, -2], dv, out double dx); return [.. dv, dx]; }),
+        ["TriangularTransform"] = new(Uniform(10, -1, 1), x => Functions.TriangularTransform(Slice(x, 0, 6), Slice(x, 6, 4)),
+            x => { var dl = new double[6]; var dv = new double[4]; Functions.TriangularTransformGradient(Slice(x, 0, 6), Slice(x, 6, 4), dl, dv); return [.. dl, .. dv]; }),
         ["StridedWhile"] = new(Uniform(8, -1, 1), x => Functions.StridedWhile(Slice(x, 0, 7), x[7]),
             x => { var dv = new double[7]; Functions.StridedWhileGradient(Slice(x, 0, 7), x[7], dv, out double dx); return [.. dv, dx]; }),
         ["DescendingLoop"] = new(Uniform(5, -1, 1), x => Functions.DescendingLoop(x),

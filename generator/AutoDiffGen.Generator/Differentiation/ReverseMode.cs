@@ -336,7 +336,8 @@ internal sealed class ReverseMode
             {
                 IrStmt[] inside = IrWalk.All(IrWalk.Blocks(statement).SelectMany(b => b.Block)).ToArray();
                 IEnumerable<string> candidates = inside.OfType<Assign>()
-                    .Where(a => IsAccumulation(a) && !_checkpointed.Contains(a) && _needed.Contains(a.Target) && _types[a.Target].IsScalar)
+                    .Where(a => IsAccumulation(a) && !_checkpointed.Contains(a) && _needed.Contains(a.Target) &&
+                        (_types[a.Target].IsScalar || (a.Index is not null && !_parameters.Contains(a.Target))))
                     .Select(a => a.Target).Distinct().OrderBy(n => n, System.StringComparer.Ordinal);
                 foreach (string name in candidates.ToList())
                 {
@@ -359,9 +360,16 @@ internal sealed class ReverseMode
         }
     }
 
-    private static bool IsAccumulation(Assign a) =>
-        a.Index is null && a.Value is Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: VarRef total } sum &&
-        total.Name == a.Target && !IrWalk.ReadNames(sum.Right).Contains(a.Target);
+    /// <summary><c>s += e</c> or, on an element, <c>a[i] += e</c>, with <c>e</c> (and <c>i</c>) not reading what is accumulated.</summary>
+    private static bool IsAccumulation(Assign a) => a.Value switch
+    {
+        Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: VarRef total } sum when a.Index is null =>
+            total.Name == a.Target && !IrWalk.ReadNames(sum.Right).Contains(a.Target),
+        Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: ElementRef element } sum when a.Index is not null =>
+            element.Array == a.Target && element.Index.Equals(a.Index) &&
+            !IrWalk.ReadNames(sum.Right).Contains(a.Target) && !IrWalk.ReadNames(a.Index).Contains(a.Target),
+        _ => false,
+    };
 
     /// <summary>Whether anything in the loop reads <paramref name="name"/>, apart from its own accumulations.</summary>
     private static bool IsReadIn(IrStmt loop, IEnumerable<IrStmt> inside, string name)
@@ -386,6 +394,17 @@ internal sealed class ReverseMode
         foreach (string name in names)
         {
             TypeRef type = _types[name];
+            if (type.IsSequence)
+            {
+                // Every element, once per loop run: far fewer than one per accumulation in the loop.
+                string index = NewLocal("element", ScalarKind.Int32);
+                string tape = Tape(TypeRef.Scalar(type.Element));
+                forward.Add(new ForRange(index, Const(0, ScalarKind.Int32), new LengthOf(name), Descending: false,
+                    EquatableArray.Of<IrStmt>(new TapePush(tape, new ElementRef(name, new VarRef(index, ScalarKind.Int32), type.Element)))));
+                reverseAfter.Insert(0, new ForRange(index, Sub(new LengthOf(name), Const(1, ScalarKind.Int32)), Const(0, ScalarKind.Int32), Descending: true,
+                    EquatableArray.Of<IrStmt>(new Assign(name, new VarRef(index, ScalarKind.Int32), new TapePop(tape, type.Element)))));
+                continue;
+            }
             if (inLoop)
             {
                 forward.Add(new TapePush(Tape(type), new VarRef(name, type.Element)));
@@ -750,6 +769,18 @@ internal sealed class ReverseMode
         string adjointName = _adjointNames[a.Target];
         if (a.Index is not null)
         {
+            if (IsAccumulation(a))
+            {
+                // a[i] += e passes dA[i] through unchanged; only e receives it.
+                if (restore is not null)
+                {
+                    reverse.Add(restore);
+                }
+                var elementSum = (Binary)a.Value;
+                IrExpr adjointElement = new ElementRef(adjointName, a.Index, kind);
+                Propagate(elementSum.Right, elementSum.Op == BinaryOp.Add ? adjointElement : Neg(adjointElement), reverse);
+                return;
+            }
             // dA[i] holds the adjoint of the value stored; take it and clear the slot for the value it replaced.
             string taken = _names.Fresh(adjointName + "Element");
             reverse.Add(new Define(taken, kind, new ElementRef(adjointName, a.Index, kind)));
