@@ -384,6 +384,62 @@ internal sealed class ReverseMode
         return expressions.Any(e => IrWalk.ReadNames(e).Contains(name));
     }
 
+    /// <summary>
+    /// An update <c>dA[e] += …</c> whose index does not change in the loop would go through memory in every iteration;
+    /// it is summed in a local instead (declared before the loop, added into dA[e] after it). Only where nothing in the
+    /// loop reads that adjoint array, so no iteration can see the difference. Returns the statements that add the locals back.
+    /// </summary>
+    private List<IrStmt> KeepInvariantUpdatesInLocals(string loopIndex, List<IrStmt> body, List<IrStmt> before)
+    {
+        var flushes = new List<IrStmt>();
+        IrStmt[] all = IrWalk.All(body).ToArray();
+        if (all.Any(statement => statement is PullbackCall))
+        {
+            return flushes; // a pullback call receives adjoint arrays whole
+        }
+        var changed = new HashSet<string> { loopIndex };
+        var read = new HashSet<string>();
+        foreach (IrStmt statement in all)
+        {
+            switch (statement)
+            {
+                case Assign a:
+                    changed.Add(a.Target);
+                    break;
+                case Define d:
+                    changed.Add(d.Name);
+                    break;
+            }
+            foreach (IrExpr expr in ReadExpressions(statement))
+            {
+                IrWalk.CollectReads(expr, read);
+            }
+        }
+        for (int k = 0; k < body.Count; k++)
+        {
+            if (body[k] is not Accumulate { Index: { } index } update || read.Contains(update.Target) ||
+                IrWalk.ReadNames(index).Any(changed.Contains) || all.OfType<Accumulate>().Any(other => other.Target == update.Target && !ReferenceEquals(other, update)))
+            {
+                continue;
+            }
+            string sum = _names.Fresh(update.Target + "Sum");
+            before.Add(new Define(sum, update.Value.Kind, Const(0, update.Value.Kind)));
+            body[k] = new Accumulate(sum, null, update.Value);
+            flushes.Add(update with { Value = new VarRef(sum, update.Value.Kind) });
+        }
+        return flushes;
+    }
+
+    /// <summary>The expressions a statement of either sweep reads (nested statements not included).</summary>
+    private static IEnumerable<IrExpr> ReadExpressions(IrStmt statement) => statement switch
+    {
+        Accumulate { Index: { } index } a => [index, a.Value],
+        Accumulate a => [a.Value],
+        Define d => [d.Value],
+        TapePush p => [p.Value],
+        _ => IrWalk.Expressions(statement),
+    };
+
     /// <summary>Stores the loop's checkpointed accumulators before it (forward) and restores them after its reverse.</summary>
     private void Checkpoint(IrStmt loop, bool inLoop, List<IrStmt> forward, List<IrStmt> reverseAfter)
     {
@@ -560,10 +616,12 @@ internal sealed class ReverseMode
                 var restores = new List<IrStmt>();
                 Checkpoint(range, inLoop, forward, restores);
                 forward.Add(range with { Body = bodyForward.ToEquatableArray() });
+                List<IrStmt> flushes = KeepInvariantUpdatesInLocals(range.Index, bodyReverse, reverse);
                 IrExpr one = Const(1, ScalarKind.Int32);
                 reverse.Add(range.Descending
                     ? new ForRange(range.Index, range.To, Add(range.From, one), Descending: false, bodyReverse.ToEquatableArray())
                     : new ForRange(range.Index, Sub(range.To, one), range.From, Descending: true, bodyReverse.ToEquatableArray()));
+                reverse.AddRange(flushes);
                 reverse.AddRange(restores);
                 break;
             }
