@@ -437,6 +437,7 @@ internal sealed class ReverseMode
         Accumulate a => [a.Value],
         Define d => [d.Value],
         TapePush p => [p.Value],
+        Comment => [],
         _ => IrWalk.Expressions(statement),
     };
 
@@ -1008,32 +1009,24 @@ internal sealed class ReverseMode
                 }
                 break;
             }
+            if (statement is not (Comment or Define or Accumulate or Assign))
+            {
+                break; // control flow, tape traffic or a call: stop looking
+            }
+            // Another += into the same adjoint commutes with this one; it only changes what others read.
             switch (statement)
             {
-                case Comment:
-                    continue;
-                case Define define:
-                    IrWalk.CollectReads(define.Value, read);
-                    continue;
                 case Accumulate other:
-                    // Another += into the same adjoint commutes with this one; it only changes what others read.
                     assigned.Add(other.Target);
-                    IrWalk.CollectReads(other.Value, read);
-                    if (other.Index is not null)
-                    {
-                        IrWalk.CollectReads(other.Index, read);
-                    }
-                    continue;
+                    break;
                 case Assign other:
                     assigned.Add(other.Target);
-                    IrWalk.CollectReads(other.Value, read);
-                    if (other.Index is not null)
-                    {
-                        IrWalk.CollectReads(other.Index, read);
-                    }
-                    continue;
+                    break;
             }
-            break; // control flow, tape traffic or a call: stop looking
+            foreach (IrExpr expr in ReadExpressions(statement))
+            {
+                IrWalk.CollectReads(expr, read);
+            }
         }
         output.Add(new Accumulate(target, index, contribution));
     }
