@@ -401,14 +401,9 @@ internal sealed class ReverseMode
         var read = new HashSet<string>();
         foreach (IrStmt statement in all)
         {
-            switch (statement)
+            if (statement is not Accumulate && WrittenName(statement) is { } written)
             {
-                case Assign a:
-                    changed.Add(a.Target);
-                    break;
-                case Define d:
-                    changed.Add(d.Name);
-                    break;
+                changed.Add(written);
             }
             foreach (IrExpr expr in ReadExpressions(statement))
             {
@@ -429,6 +424,15 @@ internal sealed class ReverseMode
         }
         return flushes;
     }
+
+    /// <summary>The variable a statement of either sweep writes, if any.</summary>
+    private static string? WrittenName(IrStmt statement) => statement switch
+    {
+        Assign a => a.Target,
+        Accumulate a => a.Target,
+        Define d => d.Name,
+        _ => null,
+    };
 
     /// <summary>The expressions a statement of either sweep reads (nested statements not included).</summary>
     private static IEnumerable<IrExpr> ReadExpressions(IrStmt statement) => statement switch
@@ -1014,14 +1018,9 @@ internal sealed class ReverseMode
                 break; // control flow, tape traffic or a call: stop looking
             }
             // Another += into the same adjoint commutes with this one; it only changes what others read.
-            switch (statement)
+            if (statement is not Define && WrittenName(statement) is { } written)
             {
-                case Accumulate other:
-                    assigned.Add(other.Target);
-                    break;
-                case Assign other:
-                    assigned.Add(other.Target);
-                    break;
+                assigned.Add(written);
             }
             foreach (IrExpr expr in ReadExpressions(statement))
             {
