@@ -425,6 +425,24 @@ public static partial class Functions
 
     // ---- float ----
 
+    /// <summary>Every MathF function with a rule, in float; <see cref="AllMathDouble"/> is the same formula in double.</summary>
+    [Differentiable]
+    public static float AllMathF(float x, float y) =>
+        MathF.Sin(x) + MathF.Cos(y) + MathF.Tan(x / 4) + MathF.Asin(x / 3) + MathF.Acos(y / 3) + MathF.Atan(x * y) +
+        MathF.Atan2(y, x + 3) + MathF.Sinh(x) + MathF.Cosh(y) + MathF.Tanh(x * y) + MathF.Exp(x / 2) + MathF.Log(y + 2) +
+        MathF.Log(x + 3, y + 2) + MathF.Log10(x + 3) + MathF.Log2(y + 3) + MathF.Sqrt(x + 3) + MathF.Cbrt(y + 2) +
+        MathF.Pow(x + 3, y) + MathF.Abs(x) + MathF.Max(x, y) + MathF.Min(x, y) + Math.Clamp(x, -0.5f, 0.5f) +
+        MathF.FusedMultiplyAdd(x, y, x) + MathF.Floor(y) * x;
+
+    /// <summary>The double twin of <see cref="AllMathF"/>.</summary>
+    [Differentiable]
+    public static double AllMathDouble(double x, double y) =>
+        Math.Sin(x) + Math.Cos(y) + Math.Tan(x / 4) + Math.Asin(x / 3) + Math.Acos(y / 3) + Math.Atan(x * y) +
+        Math.Atan2(y, x + 3) + Math.Sinh(x) + Math.Cosh(y) + Math.Tanh(x * y) + Math.Exp(x / 2) + Math.Log(y + 2) +
+        Math.Log(x + 3, y + 2) + Math.Log10(x + 3) + Math.Log2(y + 3) + Math.Sqrt(x + 3) + Math.Cbrt(y + 2) +
+        Math.Pow(x + 3, y) + Math.Abs(x) + Math.Max(x, y) + Math.Min(x, y) + Math.Clamp(x, -0.5, 0.5) +
+        Math.FusedMultiplyAdd(x, y, x) + Math.Floor(y) * x;
+
     [Differentiable]
     public static float FloatFunction(float x, float[] w)
     {

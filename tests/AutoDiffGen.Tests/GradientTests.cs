@@ -120,6 +120,9 @@ public class GradientTests
         // Finite differences of a float function are too coarse; the reference is the same sum evaluated in double.
         ["FusedFloatSum"] = new(Gen.Float[-1, 1].Select(v => new[] { (double)v }), x => Math.Tanh(0.5 * x[0]) + Math.Tanh(-x[0]) + Math.Tanh(2 * x[0]),
             x => { Accumulations.FloatSumGradient((float)x[0], [0.5f, -1f, 2f], out float ds); return [ds]; }, 1e-5),
+        ["AllMathDouble"] = new(Uniform(2, -1, 1).Where(x => Math.Abs(x[0] - x[1]) > 1e-3 && Math.Abs(x[0]) > 1e-3 && Math.Abs(Math.Abs(x[0]) - 0.5) > 1e-3 && Math.Abs(x[1] - Math.Round(x[1])) > 1e-3),
+            x => Functions.AllMathDouble(x[0], x[1]),
+            x => { Functions.AllMathDoubleGradient(x[0], x[1], out double dx, out double dy); return [dx, dy]; }),
         ["Hypot"] = new(Uniform(2, 0.2, 2), x => Geometry.Hypot(x[0], x[1]),
             x => { Geometry.HypotGradient(x[0], x[1], out double dx, out double dy); return [dx, dy]; }),
     };
@@ -172,6 +175,19 @@ public class GradientTests
                 return s * p[0];
             }
             FiniteDifferences.AssertGradient(Reference, [dx, .. dw.Select(v => (double)v)], point, 1e-4);
+        }, iter: 60);
+    }
+
+    [Fact]
+    public void Every_MathF_rule_gives_the_float_gradient_of_its_double_twin()
+    {
+        Gen.Float[-1, 1].Array[2].Where(v => MathF.Abs(v[0] - v[1]) > 1e-2f && MathF.Abs(v[0]) > 1e-2f &&
+            MathF.Abs(MathF.Abs(v[0]) - 0.5f) > 1e-2f && MathF.Abs(v[1] - MathF.Round(v[1])) > 1e-2f).Sample(v =>
+        {
+            Functions.AllMathFGradient(v[0], v[1], out float dx, out float dy);
+            Functions.AllMathDoubleGradient(v[0], v[1], out double expectedX, out double expectedY);
+            Assert.Equal(expectedX, dx, 1e-4 * (1 + Math.Abs(expectedX)));
+            Assert.Equal(expectedY, dy, 1e-4 * (1 + Math.Abs(expectedY)));
         }, iter: 60);
     }
 
