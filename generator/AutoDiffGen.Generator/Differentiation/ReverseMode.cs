@@ -732,6 +732,9 @@ internal sealed class ReverseMode
         {
             _adjointNames[entry.Key] = entry.Value;
         }
+        var iterationAdjoints = new HashSet<string>(range.Body.OfType<Assign>()
+            .Where(a => a != accumulation && IsActiveTarget(a)).Select(a => _adjointNames[a.Target]));
+        unitReverse = FreshPerIteration(unitReverse, iterationAdjoints);
 
         // Forward: the loop, summing the partial derivatives beside the value.
         foreach (KeyValuePair<string, string> entry in sums)
@@ -761,6 +764,71 @@ internal sealed class ReverseMode
             reverse.Add(new Assign(total, null, new VarRef(before, kind)));
         }
         return true;
+    }
+
+    /// <summary>
+    /// Rewrites the adjoints of a loop body's own locals, which start every iteration at zero, into temporaries
+    /// declared by their first update (<c>double dR1 = 2.0 * r;</c> rather than <c>dR += 2.0 * r; …; dR = 0.0;</c>):
+    /// the JIT then keeps them in registers with no false dependence between iterations. Only where every update of
+    /// such an adjoint is at the top level of the body.
+    /// </summary>
+    private List<IrStmt> FreshPerIteration(List<IrStmt> body, HashSet<string> adjoints)
+    {
+        var nested = new HashSet<string>(body.Where(s => s is not (Accumulate or Assign or Define or Comment))
+            .SelectMany(s => IrWalk.All([s])).OfType<Accumulate>().Select(a => a.Target));
+        var renamed = new Dictionary<string, string>();
+        var output = new List<IrStmt>();
+        foreach (IrStmt statement in body)
+        {
+            IrStmt current = RenameReads(statement, renamed);
+            switch (current)
+            {
+                case Accumulate { Index: null } update when adjoints.Contains(update.Target) && !nested.Contains(update.Target):
+                    if (renamed.TryGetValue(update.Target, out string? existing))
+                    {
+                        output.Add(update with { Target = existing });
+                    }
+                    else
+                    {
+                        string fresh = _names.Fresh(update.Target + "Here");
+                        renamed[update.Target] = fresh;
+                        output.Add(new Define(fresh, update.Value.Kind, update.Value));
+                    }
+                    break;
+                case Assign { Index: null, Value: Literal { Value: 0 } } clear when renamed.ContainsKey(clear.Target):
+                    break; // the temporary dies with the iteration
+                default:
+                    output.Add(current);
+                    break;
+            }
+        }
+        return output;
+    }
+
+    private static IrStmt RenameReads(IrStmt statement, Dictionary<string, string> renamed)
+    {
+        if (renamed.Count == 0)
+        {
+            return statement;
+        }
+        IrExpr Rename(IrExpr e) => e switch
+        {
+            VarRef v when renamed.TryGetValue(v.Name, out string? name) => v with { Name = name },
+            Unary u => u with { Operand = Rename(u.Operand) },
+            Binary b => b with { Left = Rename(b.Left), Right = Rename(b.Right) },
+            Conditional c => c with { Condition = Rename(c.Condition), WhenTrue = Rename(c.WhenTrue), WhenFalse = Rename(c.WhenFalse) },
+            Cast c => c with { Operand = Rename(c.Operand) },
+            MathCall m => m with { Args = m.Args.Select(Rename).ToEquatableArray() },
+            ElementRef el => el with { Index = Rename(el.Index) },
+            _ => e,
+        };
+        return statement switch
+        {
+            Accumulate a => a with { Value = Rename(a.Value), Index = a.Index is null ? null : Rename(a.Index) },
+            Define d => d with { Value = Rename(d.Value) },
+            Assign a => a with { Value = Rename(a.Value), Index = a.Index is null ? null : Rename(a.Index) },
+            _ => statement,
+        };
     }
 
     private static bool ContainsCall(IrExpr expr) => expr is DiffCall || IrWalk.Children(expr).Any(ContainsCall);

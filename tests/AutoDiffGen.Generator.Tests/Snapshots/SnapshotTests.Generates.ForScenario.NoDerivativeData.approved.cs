@@ -68,10 +68,9 @@ static partial class Regression
         {
             error = w * x[i] + b - y[i];
             sum += error * error;
-            dError += 2.0 * error;
-            dSumDW += dError * x[i];
-            dSumDB += dError;
-            dError = 0.0;
+            double dErrorHere = 2.0 * error;
+            dSumDW += dErrorHere * x[i];
+            dSumDB += dErrorHere;
         }
         result = sum / (double)x.Length;
 
