@@ -615,7 +615,9 @@ internal sealed class ReverseMode
             {
                 _deferredClears.Push(new List<IrStmt>());
                 (List<IrStmt> bodyForward, List<IrStmt> bodyReverse) = Transform(range.Body, inLoop: true);
-                bodyReverse.AddRange(_deferredClears.Pop());
+                List<IrStmt> clears = _deferredClears.Pop();
+                bodyReverse.AddRange(clears);
+                bodyReverse = FreshPerIteration(bodyReverse, new HashSet<string>(clears.OfType<Assign>().Select(c => c.Target)));
                 // Locals that are cheap to recompute are recomputed at the start of each reverse iteration instead of taped.
                 bodyReverse.InsertRange(0, range.Body.OfType<Assign>().Where(a => _recomputed.Contains(a) && _needed.Contains(a.Target)));
                 var restores = new List<IrStmt>();
@@ -774,8 +776,29 @@ internal sealed class ReverseMode
     /// </summary>
     private List<IrStmt> FreshPerIteration(List<IrStmt> body, HashSet<string> adjoints)
     {
-        var nested = new HashSet<string>(body.Where(s => s is not (Accumulate or Assign or Define or Comment))
-            .SelectMany(s => IrWalk.All([s])).OfType<Accumulate>().Select(a => a.Target));
+        // Names that anything other than a plain top-level statement touches (a branch, a loop, a pullback call's
+        // arguments) keep their variable: only plain statements are rewritten.
+        var nested = new HashSet<string>();
+        foreach (IrStmt complex in body.Where(s => s is not (Accumulate or Assign or Define or Comment)).SelectMany(s => IrWalk.All([s])))
+        {
+            if (WrittenName(complex) is { } written)
+            {
+                nested.Add(written);
+            }
+            foreach (IrExpr expr in ReadExpressions(complex))
+            {
+                IrWalk.CollectReads(expr, nested);
+            }
+            if (complex is PullbackCall call)
+            {
+                IrWalk.CollectReads(call.Seed, nested);
+                foreach (IrExpr arg in call.Args)
+                {
+                    IrWalk.CollectReads(arg, nested);
+                }
+                nested.UnionWith(call.Adjoints.Select(a => a.Text));
+            }
+        }
         var renamed = new Dictionary<string, string>();
         var output = new List<IrStmt>();
         foreach (IrStmt statement in body)

@@ -73,14 +73,13 @@ static partial class Sequences
         {
             value = v[valueIndex];
             // sum += exp0
-            dExp0 += dSum;
+            double dExp0Here = dSum;
             // exp0 = global::System.Math.Exp(value)
-            dValue += dExp0 * exp0;
+            dValue += dExp0Here * exp0;
             exp0 = tapeDouble.Pop();
             // value = v[valueIndex]
             dV[valueIndex] += dValue;
             dValue = 0.0;
-            dExp0 = 0.0;
         }
         sum = sumBeforeLoop;
         tapeDouble.Dispose();
