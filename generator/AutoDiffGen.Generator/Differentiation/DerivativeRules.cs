@@ -95,7 +95,4 @@ internal static class DerivativeRules
         BinaryOp.Remainder => [dy, Neg(Mul(dy, Call(MathFunction.Truncate, k, Div(a, b))))], // a − b·trunc(a/b)
         _ => [null, null],                                                        // comparisons carry no derivative
     };
-
-    /// <summary>Whether the rule for <paramref name="op"/> reads the result.</summary>
-    public static bool UsesResult(BinaryOp op) => op == BinaryOp.Divide;
 }

@@ -33,8 +33,6 @@ internal sealed record TypeRef(string Name, ValueShape Shape, ScalarKind Element
     public bool IsSequence => Shape != ValueShape.Scalar;
 
     public static TypeRef Scalar(ScalarKind kind) => new(ScalarKinds.Keyword(kind), ValueShape.Scalar, kind);
-
-    public static TypeRef ArrayOf(ScalarKind kind) => new(ScalarKinds.Keyword(kind) + "[]", ValueShape.Array, kind);
 }
 
 /// <summary>Names and predicates over <see cref="ScalarKind"/>.</summary>

@@ -79,10 +79,10 @@ public static partial class GmmObjective
                 }
                 componentTerms[c] = alpha[c] + logDeterminants[c] - 0.5 * squaredNorm;
             }
-            likelihood += LogSumExp(componentTerms);
+            likelihood += LseObjective.LogSumExp(componentTerms);
         }
         double constant = -n * d * 0.5 * Math.Log(2 * Math.PI);
-        likelihood += constant - n * LogSumExp(alpha);
+        likelihood += constant - n * LseObjective.LogSumExp(alpha);
 
         // The Wishart prior: Σc (m Σⱼ qcⱼ − γ²/2 ‖Qc‖²_F) plus a constant.
         int degreesOfFreedom = d + wishartM + 1;
@@ -105,23 +105,6 @@ public static partial class GmmObjective
         prior += k * priorConstant;
 
         return likelihood + prior;
-    }
-
-    /// <summary>log Σᵢ exp(vᵢ), shifted by the maximum so that no exponential overflows.</summary>
-    [Differentiable]
-    public static double LogSumExp(double[] v)
-    {
-        double max = v[0];
-        for (int i = 1; i < v.Length; i++)
-        {
-            max = Math.Max(max, v[i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < v.Length; i++)
-        {
-            sum += Math.Exp(v[i] - max);
-        }
-        return Math.Log(sum) + max;
     }
 
     /// <summary>The logarithm of the multivariate gamma function Γ_p(a) = π^(p(p−1)/4) Πⱼ Γ(a + (1 − j)/2).</summary>
