@@ -33,6 +33,9 @@ internal sealed class ReverseMode
     private readonly Dictionary<string, TapeInfo> _tapes = new();
     private readonly List<LocalInfo> _generatedLocals = new();
     private Activity _activity = null!;
+    // A tensor result computed by one call and read by nothing else takes the caller's seed as its adjoint, uncopied.
+    private bool _resultAdjointIsSeed;
+    private string _resultName = string.Empty;
     private Dictionary<IrExpr, IrExpr> _values = new();
 
     private ReverseMode(MethodIr method, CancellationToken cancellationToken)
@@ -86,8 +89,18 @@ internal sealed class ReverseMode
 
     private List<IrStmt> Analyze(out string resultName)
     {
-        resultName = _names.Fresh("result");
-        (List<IrStmt> lowered, List<LocalInfo> flags) = ControlFlowLowering.Lower(_method.Body, _names, resultName, _method.ReturnKind);
+        IReadOnlyList<IrStmt> primalBody = _method.Body;
+        if (_method.ReturnsTensor)
+        {
+            // The parser guarantees one return, the last statement, of a tensor local: that local is the result.
+            resultName = ((VarRef)((Return)primalBody[primalBody.Count - 1]).Value).Name;
+            primalBody = primalBody.Take(primalBody.Count - 1).ToList();
+        }
+        else
+        {
+            resultName = _names.Fresh("result");
+        }
+        (List<IrStmt> lowered, List<LocalInfo> flags) = ControlFlowLowering.Lower(primalBody, _names, resultName, _method.ReturnKind);
         List<IrStmt> body = CallHoisting.Hoist(lowered, _names, flags);
         foreach (ParameterIr parameter in _method.Parameters)
         {
@@ -98,9 +111,19 @@ internal sealed class ReverseMode
         {
             _types[local.Name] = local.Type;
         }
-        _types[resultName] = TypeRef.Scalar(_method.ReturnKind);
         _generatedLocals.AddRange(flags);
-        _generatedLocals.Add(new LocalInfo(resultName, _types[resultName]));
+        if (!_method.ReturnsTensor)
+        {
+            _types[resultName] = TypeRef.Scalar(_method.ReturnKind);
+            _generatedLocals.Add(new LocalInfo(resultName, _types[resultName]));
+        }
+        else
+        {
+            string result = resultName;
+            _resultAdjointIsSeed = body.Count(s => s is Assign a && a.Target == result) == 1 &&
+                body.OfType<Assign>().Single(a => a.Target == result).Value is DiffCall &&
+                !IrWalk.All(body).Any(s => IrWalk.Expressions(s).Any(e => IrWalk.ReadNames(e).Contains(result)));
+        }
 
         _activity = Activity.Analyze(body, _method.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Name), resultName, _types);
         CountAssignments(body, inLoop: false);
@@ -130,8 +153,25 @@ internal sealed class ReverseMode
             adjointLocals.Add(new LocalInfo(adjoint, local.Type));
         }
 
+        _resultName = resultName;
         (List<IrStmt> forward, List<IrStmt> reverse) = Transform(body, inLoop: false);
-        if (_activity.IsActive(resultName))
+        if (_activity.IsActive(resultName) && _method.ReturnsTensor)
+        {
+            var seedTensor = new VarRef(seed, ScalarKind.Float, ValueShape.Tensor);
+            if (_resultAdjointIsSeed)
+            {
+                reverse.Insert(0, new Assign(_adjointNames[resultName], null, seedTensor));
+            }
+            else
+            {
+                // The reverse sweep writes the result's adjoint, so it gets a copy of the seed rather than the caller's tensor.
+                string index = NewLocal("element", ScalarKind.Int32);
+                var indexRef = new VarRef(index, ScalarKind.Int32);
+                reverse.Insert(0, new ForRange(index, Const(0, ScalarKind.Int32), new DimensionOf(seed, TensorDimension.Length), Descending: false,
+                    EquatableArray.Of<IrStmt>(new Accumulate(_adjointNames[resultName], indexRef, new ElementRef(seed, indexRef, ScalarKind.Float)))));
+            }
+        }
+        else if (_activity.IsActive(resultName))
         {
             reverse.Insert(0, new Assign(_adjointNames[resultName], null, new VarRef(seed, _method.ReturnKind)));
         }
@@ -310,7 +350,7 @@ internal sealed class ReverseMode
 
     private static bool IsCheap(IrExpr expr) => expr switch
     {
-        Literal or VarRef or LengthOf => true,
+        Literal or VarRef or LengthOf or DimensionOf => true,
         ElementRef e => IsCheap(e.Index),
         Unary u => IsCheap(u.Operand),
         Cast c => IsCheap(c.Operand),
@@ -508,7 +548,7 @@ internal sealed class ReverseMode
     /// <summary>Whether the forward sweep must store the value <paramref name="a"/> overwrites.</summary>
     private bool Saves(Assign a)
     {
-        if (a.Value is NewArray)
+        if (a.Value is NewArray or NewTensor)
         {
             return (_needed.Contains(a.Target) || _activity.IsActive(a.Target)) && IsOverwrite(a);
         }
@@ -862,7 +902,24 @@ internal sealed class ReverseMode
         bool active = IsActiveTarget(a);
         bool saves = Saves(a);
 
-        if (a.Value is NewArray)
+        if (a.Value is DiffCall { Callee.ReturnsTensor: true })
+        {
+            // A tensor computed by a call (tensor locals are assigned once, at the top level): its adjoint is a zero
+            // tensor of its shape, and the reverse hands that to the callee's pullback.
+            forward.Add(a);
+            if (active)
+            {
+                if (!(_resultAdjointIsSeed && a.Target == _resultName))
+                {
+                    forward.Add(new Assign(_adjointNames[a.Target], null, new NewTensor(EquatableArray<IrExpr>.Empty, a.Target)));
+                }
+                _values = new Dictionary<IrExpr, IrExpr>();
+                reverse.Add(new Comment(SourcePrinter.Statement(a)));
+                Propagate(a.Value, new VarRef(_adjointNames[a.Target], ScalarKind.Float, ValueShape.Tensor), reverse);
+            }
+            return;
+        }
+        if (a.Value is NewArray or NewTensor)
         {
             // A fresh array (and its adjoint, allocated beside it); in a loop the previous ones are kept on a tape.
             string? adjoint = active ? _adjointNames[a.Target] : null;
@@ -879,7 +936,9 @@ internal sealed class ReverseMode
             forward.Add(a);
             if (adjoint is not null)
             {
-                forward.Add(new Assign(adjoint, null, new NewArray(new LengthOf(a.Target), type.Element)));
+                forward.Add(new Assign(adjoint, null, type.IsTensor
+                    ? new NewTensor(EquatableArray<IrExpr>.Empty, a.Target)
+                    : new NewArray(new LengthOf(a.Target), type.Element)));
             }
             return;
         }
@@ -1154,7 +1213,12 @@ internal sealed class ReverseMode
             {
                 var sequence = (VarRef)argument;
                 args.Add(sequence);
-                if (parameter.IsDifferentiable)
+                if (parameter.IsDifferentiable && parameter.Type.IsTensor)
+                {
+                    // A tensor whose derivative nobody needs gets null: the callee skips that work (no Xᵀ product for the input).
+                    adjoints.Add(new AdjointArg(_activity.IsActive(sequence.Name) ? _adjointNames[sequence.Name] : "null", IsRef: false));
+                }
+                else if (parameter.IsDifferentiable)
                 {
                     adjoints.Add(_activity.IsActive(sequence.Name)
                         ? new AdjointArg(_adjointNames[sequence.Name], IsRef: false)
@@ -1255,7 +1319,7 @@ internal sealed class ReverseMode
     /// <summary>Reads that cost no more than a variable: repeating them is cheaper than a temporary.</summary>
     private static bool IsLeaf(IrExpr expr) => expr switch
     {
-        Literal or VarRef or LengthOf or ElementRef => true,
+        Literal or VarRef or LengthOf or DimensionOf or ElementRef => true,
         Unary { Op: UnaryOp.Negate } u => IsLeaf(u.Operand),
         Cast c => IsLeaf(c.Operand),
         _ => false,

@@ -31,8 +31,12 @@ internal static class GradientEmitter
             scopes.Add(writer.Block(type.Keywords + " " + type.Name));
         }
 
-        WriteGradient(writer, method);
-        writer.Line();
+        if (!primal.ReturnsTensor)
+        {
+            // A tensor-valued function has a Jacobian, not a gradient: only its pullback is written.
+            WriteGradient(writer, method);
+            writer.Line();
+        }
         WritePullback(writer, method);
         writer.Line();
         WriteCore(writer, method);
@@ -44,7 +48,7 @@ internal static class GradientEmitter
         return writer.ToString();
     }
 
-    private static string Real(MethodIr primal) => ScalarKinds.Keyword(primal.ReturnKind);
+    private static string Real(MethodIr primal) => primal.ReturnsTensor ? KnownNames.TensorType : ScalarKinds.Keyword(primal.ReturnKind);
 
     private static string One(MethodIr primal) => Literals.Format(1, primal.ReturnKind);
 
@@ -60,6 +64,8 @@ internal static class GradientEmitter
         {
             writer.Line(adjoint.PrimalType.IsScalar
                 ? $"/// <param name=\"{Bare(adjoint.AdjointName)}\">Receives ∂{primal.Name}/∂{Bare(adjoint.PrimalName)}.</param>"
+                : adjoint.PrimalType.IsTensor
+                ? $"/// <param name=\"{Bare(adjoint.AdjointName)}\">Receives ∂{primal.Name}/∂{Bare(adjoint.PrimalName)}, in a tensor of the shape of <paramref name=\"{Bare(adjoint.PrimalName)}\"/>; null skips it.</param>"
                 : $"/// <param name=\"{Bare(adjoint.AdjointName)}\">Receives ∂{primal.Name}/∂{Bare(adjoint.PrimalName)}[i]; must have the length of <paramref name=\"{Bare(adjoint.PrimalName)}\"/>.</param>");
         }
         writer.Line($"/// <returns>The value of <c>{primal.Name}</c>.</returns>");
@@ -70,7 +76,7 @@ internal static class GradientEmitter
             WriteLengthChecks(writer, method);
             foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsSequence))
             {
-                writer.Line($"{adjoint.AdjointName}.Clear();");
+                writer.Line(adjoint.PrimalType.IsTensor ? $"{adjoint.AdjointName}?.Clear();" : $"{adjoint.AdjointName}.Clear();");
             }
             string arguments = string.Join(", ", primal.Parameters.Select(p => p.Name)
                 .Concat([One(primal)])
@@ -134,6 +140,11 @@ internal static class GradientEmitter
             .Concat(method.Adjoints.Select(a => AdjointParameter(a with { AdjointName = a.CoreOutName }, "out"))));
         using (writer.Block($"private static {Real(primal)} {method.CoreName}({parameters})"))
         {
+            foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsTensor && WritesOrReadsElements(method.Reverse, a.AdjointName)))
+            {
+                // Updated element by element here, so a caller that wants no derivative (null) gets a scratch tensor.
+                writer.Line($"{adjoint.AdjointName} ??= {KnownNames.TensorType}.ZerosLike({adjoint.PrimalName});");
+            }
             foreach (LocalInfo local in method.Locals)
             {
                 writer.Line($"{local.Type.Name} {local.Name} = {DefaultValue(local.Type)};");
@@ -153,6 +164,10 @@ internal static class GradientEmitter
             writer.Line();
             writer.Line($"// Forward sweep: the body of {primal.Name}{(method.Tapes.IsEmpty ? "." : ", storing what the reverse sweep needs.")}");
             WriteStatements(writer, method.Forward);
+            if (primal.ReturnsTensor)
+            {
+                writer.Line($"{KnownNames.GradientGuards}.SameShape({method.ResultName}, {method.SeedName}, \"the result of {primal.Name}\", \"{Bare(method.SeedName)}\");");
+            }
             writer.Line();
             writer.Line("// Reverse sweep: adjoints flow from the result back to the parameters.");
             WriteStatements(writer, method.Reverse);
@@ -290,15 +305,31 @@ internal static class GradientEmitter
     private static string AdjointParameter(AdjointParameter adjoint, string scalarModifier) =>
         adjoint.PrimalType.IsScalar
             ? $"{scalarModifier} {ScalarKinds.Keyword(adjoint.PrimalType.Element)} {adjoint.AdjointName}"
+            : adjoint.PrimalType.IsTensor
+            ? $"{KnownNames.TensorType}? {adjoint.AdjointName}"
             : $"{KnownNames.Span}<{ScalarKinds.Keyword(adjoint.PrimalType.Element)}> {adjoint.AdjointName}";
 
     private static void WriteLengthChecks(SourceWriter writer, AdjointMethod method)
     {
-        foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsSequence))
+        foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsTensor))
+        {
+            writer.Line($"{KnownNames.GradientGuards}.SameShape({adjoint.PrimalName}, {adjoint.AdjointName}, \"{Bare(adjoint.PrimalName)}\", \"{Bare(adjoint.AdjointName)}\");");
+        }
+        foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsSequence && !a.PrimalType.IsTensor))
         {
             writer.Line($"{KnownNames.GradientGuards}.SameLength({adjoint.PrimalName}.Length, {adjoint.AdjointName}.Length, \"{Bare(adjoint.PrimalName)}\", \"{Bare(adjoint.AdjointName)}\");");
         }
     }
+
+    /// <summary>Whether the reverse sweep touches elements of <paramref name="adjoint"/> itself (not only hands it to pullbacks).</summary>
+    private static bool WritesOrReadsElements(IEnumerable<IrStmt> reverse, string adjoint) =>
+        IrWalk.All(reverse).Any(statement => statement switch
+        {
+            Accumulate a => a.Target == adjoint || IrWalk.ReadNames(a.Value).Contains(adjoint) || (a.Index is not null && IrWalk.ReadNames(a.Index).Contains(adjoint)),
+            Assign a => a.Target == adjoint || IrWalk.Expressions(a).Any(e => IrWalk.ReadNames(e).Contains(adjoint)),
+            Define d => IrWalk.ReadNames(d.Value).Contains(adjoint),
+            _ => IrWalk.Expressions(statement).Any(e => IrWalk.ReadNames(e).Contains(adjoint)),
+        });
 
     private static void WritePrimalParameterDocs(SourceWriter writer, MethodIr primal)
     {

@@ -58,6 +58,15 @@ internal static class SourcePrinter
             case LengthOf l:
                 level = PrimaryLevel;
                 return l.Array + ".Length";
+            case DimensionOf d:
+                level = PrimaryLevel;
+                return d.Tensor + "." + d.Dimension;
+            case NewTensor { Like: { } like }:
+                level = PrimaryLevel;
+                return KnownNames.TensorType + ".ZerosLike(" + like + ")";
+            case NewTensor n:
+                level = PrimaryLevel;
+                return KnownNames.TensorType + ".Zeros(" + string.Join(", ", n.Dimensions.Select(Expr)) + ")";
             case Unary u:
                 level = UnaryLevel;
                 string op = u.Op == UnaryOp.Negate ? "-" : "!";

@@ -19,6 +19,17 @@ internal sealed record ElementRef(string Array, IrExpr Index, ScalarKind Kind) :
 /// <summary><c>Array.Length</c>.</summary>
 internal sealed record LengthOf(string Array) : IrExpr(ScalarKind.Int32);
 
+/// <summary><c>Tensor.Rows</c>, <c>Tensor.Columns</c> or <c>Tensor.Length</c>: fixed for the tensor's lifetime.</summary>
+internal sealed record DimensionOf(string Tensor, TensorDimension Dimension) : IrExpr(ScalarKind.Int32);
+
+/// <summary>The dimensions of a tensor that a body may read.</summary>
+internal enum TensorDimension
+{
+    Rows,
+    Columns,
+    Length,
+}
+
 /// <summary>The unary operators.</summary>
 internal enum UnaryOp
 {
@@ -68,13 +79,15 @@ internal sealed record CalleeParameter(TypeRef Type, bool IsDifferentiable);
 /// </summary>
 /// <param name="ContainingType">The callee's type, fully qualified with <c>global::</c>.</param>
 /// <param name="PullbackType">The pullback's type, fully qualified with <c>global::</c>.</param>
+/// <param name="ReturnsTensor">Whether the callee returns a tensor (then its pullback's seed is a tensor).</param>
 internal sealed record CalleeInfo(
     string ContainingType,
     string Name,
     EquatableArray<CalleeParameter> Parameters,
     ScalarKind ReturnKind,
     string PullbackType,
-    string PullbackName);
+    string PullbackName,
+    bool ReturnsTensor = false);
 
 /// <summary>A call to another [Differentiable] method (a sequence argument is always a <see cref="VarRef"/>).</summary>
 internal sealed record DiffCall(CalleeInfo Callee, EquatableArray<IrExpr> Args) : IrExpr(Callee.ReturnKind);
@@ -88,6 +101,12 @@ internal sealed record ConstantCall(string Callee, EquatableArray<IrExpr> Args, 
 
 /// <summary><c>new T[Length]</c>; appears only as the value assigned to a local array.</summary>
 internal sealed record NewArray(IrExpr Length, ScalarKind Kind) : IrExpr(Kind);
+
+/// <summary>
+/// A new zero tensor, <c>Tensor.Zeros(Dimensions...)</c> (one dimension for a vector, two for a matrix) or, with
+/// <see cref="Like"/>, <c>Tensor.ZerosLike(Like)</c>; appears only as the value assigned to a local tensor.
+/// </summary>
+internal sealed record NewTensor(EquatableArray<IrExpr> Dimensions, string? Like) : IrExpr(ScalarKind.Float);
 
 /// <summary>Generated code only: the value on top of a tape, removed.</summary>
 internal sealed record TapePop(string Tape, ScalarKind Kind) : IrExpr(Kind);

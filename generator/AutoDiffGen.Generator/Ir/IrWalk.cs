@@ -6,7 +6,10 @@ namespace AutoDiffGen.Generator.Ir;
 /// <summary>Queries over IR trees shared by the analyses.</summary>
 internal static class IrWalk
 {
-    /// <summary>The names an expression reads: variables, and arrays whose elements or length it reads.</summary>
+    /// <summary>
+    /// The names an expression reads: variables, and arrays whose elements or length it reads. A tensor's shape is not
+    /// a read: tensor variables are assigned once, so their shapes never change.
+    /// </summary>
     public static IEnumerable<string> ReadNames(IrExpr expr)
     {
         var names = new List<string>();
@@ -46,6 +49,7 @@ internal static class IrWalk
         DiffCall d => d.Args,
         ConstantCall c => c.Args,
         NewArray n => [n.Length],
+        NewTensor n => n.Dimensions,
         _ => [],
     };
 

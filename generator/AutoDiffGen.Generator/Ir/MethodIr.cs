@@ -9,7 +9,7 @@ internal sealed record ParameterIr(string Name, TypeRef Type, bool IsDifferentia
 /// </summary>
 /// <remarks>
 /// Cached by the pipeline: immutable, structurally equal, and free of ISymbol, SyntaxNode, Location and
-/// Compilation. It holds no source location either, so moving a method leaves it equal and re-emits nothing.
+/// Compilation. A method that returns a tensor ends with its only return statement, which returns a local. It holds no source location either, so moving a method leaves it equal and re-emits nothing.
 /// </remarks>
 internal sealed record MethodIr(
     TypeHierarchy ContainingType,
@@ -19,7 +19,8 @@ internal sealed record MethodIr(
     EquatableArray<ParameterIr> Parameters,
     EquatableArray<LocalInfo> Locals,
     EquatableArray<IrStmt> Body,
-    string HintName)
+    string HintName,
+    bool ReturnsTensor = false)
 {
     public string GradientName => Name + "Gradient";
 

@@ -18,6 +18,9 @@ internal enum ValueShape
     Array,
     ReadOnlySpan,
     Span,
+
+    /// <summary>The runtime's <c>AutoDiffGen.Tensors.Tensor</c>: float32, row-major, indexed like an array, with rows and columns.</summary>
+    Tensor,
 }
 
 /// <summary>
@@ -31,6 +34,11 @@ internal sealed record TypeRef(string Name, ValueShape Shape, ScalarKind Element
     public bool IsScalar => Shape == ValueShape.Scalar;
 
     public bool IsSequence => Shape != ValueShape.Scalar;
+
+    public bool IsTensor => Shape == ValueShape.Tensor;
+
+    /// <summary>The runtime tensor type.</summary>
+    public static TypeRef Tensor { get; } = new(KnownNames.TensorType, ValueShape.Tensor, ScalarKind.Float);
 
     public static TypeRef Scalar(ScalarKind kind) => new(ScalarKinds.Keyword(kind), ValueShape.Scalar, kind);
 }

@@ -57,8 +57,8 @@ internal static class CustomDerivatives
         foreach (IParameterSymbol parameter in callee.Parameters.Where(IsDifferentiable))
         {
             TypeRef type = TypeMapping.From(parameter.Type);
-            parts.Add(type.IsScalar
-                ? $"ref {Display(parameter.Type)} d{parameter.Name}"
+            parts.Add(type.IsScalar ? $"ref {Display(parameter.Type)} d{parameter.Name}"
+                : type.IsTensor ? $"Tensor? d{parameter.Name}"
                 : $"Span<{ScalarKinds.Keyword(type.Element)}> d{parameter.Name}");
         }
         return string.Join(", ", parts);
@@ -117,6 +117,7 @@ internal static class CustomDerivatives
             TypeRef primal = TypeMapping.From(differentiable[k].Type);
             bool fits = primal.IsScalar
                 ? adjoint.RefKind == RefKind.Ref && SymbolEqualityComparer.Default.Equals(adjoint.Type, differentiable[k].Type)
+                : primal.IsTensor ? adjoint.RefKind == RefKind.None && TypeMapping.IsTensor(adjoint.Type)
                 : adjoint.RefKind == RefKind.None && TypeMapping.From(adjoint.Type) is { Shape: ValueShape.Span } span && span.Element == primal.Element;
             if (!fits)
             {

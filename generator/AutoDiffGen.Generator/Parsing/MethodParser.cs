@@ -72,7 +72,8 @@ internal static class MethodParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericMethod, nameLocation, name));
         }
 
-        ScalarKind returnKind = TypeMapping.ScalarKindOf(method.ReturnType);
+        bool returnsTensor = TypeMapping.IsTensor(method.ReturnType);
+        ScalarKind returnKind = returnsTensor ? ScalarKind.Float : TypeMapping.ScalarKindOf(method.ReturnType);
         if (!returnKind.IsReal() || method.ReturnsByRef || method.ReturnsByRefReadonly)
         {
             string returned = (method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : string.Empty) +
@@ -103,6 +104,7 @@ internal static class MethodParser
         var lowering = new OperationLowering(
             method,
             returnKind,
+            returnsTensor,
             parameters,
             callee => CanDifferentiate(callee, compilation, checkedCallees, cancellationToken),
             cancellationToken);
@@ -119,7 +121,8 @@ internal static class MethodParser
             parameters.ToEquatableArray(),
             lowering.Locals.ToEquatableArray(),
             statements,
-            HintName(hierarchy, method));
+            HintName(hierarchy, method),
+            returnsTensor);
         diagnostics.AddRange(lowering.Diagnostics);
         if (lowering.ConstantCallSites.Count > 0)
         {

@@ -22,6 +22,7 @@ internal sealed class OperationLowering
 {
     private readonly IMethodSymbol _method;
     private readonly ScalarKind _returnKind;
+    private readonly bool _returnsTensor;
     private readonly CancellationToken _cancellationToken;
     private readonly Func<IMethodSymbol, bool> _canDifferentiate;
     private readonly Dictionary<ILocalSymbol, string> _localNames = new(SymbolEqualityComparer.Default);
@@ -30,10 +31,15 @@ internal sealed class OperationLowering
     private readonly List<DiagnosticInfo> _diagnostics = new();
     private readonly List<LocalInfo> _locals = new();
     private readonly List<(LocationInfo? Where, string Callee)> _constantCallSites = new();
+    // Tensor-valued calls used as arguments get a top-level local of their own, declared before the statement.
+    private readonly List<IrStmt> _hoistedTensors = new();
+    private int _nesting;
+    private int _returnCount;
 
     public OperationLowering(
         IMethodSymbol method,
         ScalarKind returnKind,
+        bool returnsTensor,
         IReadOnlyList<ParameterIr> parameters,
         Func<IMethodSymbol, bool> canDifferentiate,
         CancellationToken cancellationToken)
@@ -41,6 +47,7 @@ internal sealed class OperationLowering
         _method = method;
         _canDifferentiate = canDifferentiate;
         _returnKind = returnKind;
+        _returnsTensor = returnsTensor;
         _cancellationToken = cancellationToken;
         foreach (ParameterIr parameter in parameters)
         {
@@ -67,6 +74,11 @@ internal sealed class OperationLowering
         if (block is not null)
         {
             LowerBlock(block, statements);
+        }
+        if (_returnsTensor && !SawInvalidCode && (_returnCount != 1 || statements.Count == 0 || statements[statements.Count - 1] is not Return))
+        {
+            Unsupported(block?.Syntax ?? _method.DeclaringSyntaxReferences[0].GetSyntax(), "a method returning a tensor with a return statement other than its last",
+                "compute the result into one tensor local and return it in the method's last statement");
         }
         return statements.ToEquatableArray();
     }
@@ -113,6 +125,17 @@ internal sealed class OperationLowering
     private void LowerStatement(IOperation operation, List<IrStmt> output)
     {
         _cancellationToken.ThrowIfCancellationRequested();
+        int start = output.Count;
+        LowerStatementCore(operation, output);
+        if (_hoistedTensors.Count > 0)
+        {
+            output.InsertRange(start, _hoistedTensors);
+            _hoistedTensors.Clear();
+        }
+    }
+
+    private void LowerStatementCore(IOperation operation, List<IrStmt> output)
+    {
         switch (operation)
         {
             case IBlockOperation block:
@@ -129,6 +152,25 @@ internal sealed class OperationLowering
                 break;
             case IExpressionStatementOperation { Operation: var expression }:
                 LowerExpressionStatement(expression, output);
+                break;
+            case IReturnOperation { ReturnedValue: { } value } when _returnsTensor:
+                _returnCount++;
+                if (_nesting > 0)
+                {
+                    Unsupported(operation.Syntax, "a return inside a branch or loop of a method that returns a tensor",
+                        "compute the result into one tensor local and return it in the method's last statement");
+                }
+                else if (LowerTensorOperand(value, "the returned tensor") is { } returned)
+                {
+                    if (_parameterTypes.ContainsKey(returned.Name))
+                    {
+                        Unsupported(operation.Syntax, "returning a tensor parameter", "return a new tensor: the result must not share storage with an argument");
+                    }
+                    else
+                    {
+                        output.Add(new Return(returned));
+                    }
+                }
                 break;
             case IReturnOperation { ReturnedValue: { } value }:
                 output.Add(new Return(ConvertTo(LowerExpr(value), _returnKind)));
@@ -175,8 +217,51 @@ internal sealed class OperationLowering
     private EquatableArray<IrStmt> LowerNested(IOperation operation)
     {
         var nested = new List<IrStmt>();
+        _nesting++;
         LowerStatement(operation, nested);
+        _nesting--;
         return nested.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// A tensor operand: a tensor parameter or local as it is, or a call returning a tensor, which gets a fresh
+    /// top-level local declared before the statement. Null after reporting anything else.
+    /// </summary>
+    private VarRef? LowerTensorOperand(IOperation operand, string what)
+    {
+        IOperation value = Unwrap(operand);
+        if (IsVariable(value))
+        {
+            return LowerExpr(value) as VarRef;
+        }
+        if (value is IInvocationOperation invocation && TypeMapping.IsTensor(invocation.Type))
+        {
+            if (_nesting > 0)
+            {
+                Unsupported(operand.Syntax, $"a call that returns a tensor inside a branch or loop ({what})",
+                    "call it at the top level of the method body and keep its result in a local");
+                return null;
+            }
+            int before = _diagnostics.Count;
+            IrExpr call = LowerInvocation(invocation);
+            if (_diagnostics.Count > before || SawInvalidCode)
+            {
+                return null;
+            }
+            if (call is not DiffCall)
+            {
+                UnsupportedExpression(invocation, "a call that returns a tensor must be to a [Differentiable] method or a primitive with a [DerivativeOf] pullback");
+                return null;
+            }
+            string name = FreshLocal(Identifiers.Escape(char.ToLowerInvariant(invocation.TargetMethod.Name[0]) + invocation.TargetMethod.Name.Substring(1)), TypeRef.Tensor);
+            _hoistedTensors.Add(new Assign(name, null, call, Declares: true));
+            return new VarRef(name, ScalarKind.Float, ValueShape.Tensor);
+        }
+        if (!SawInvalidCode)
+        {
+            UnsupportedExpression(operand, $"{what} must be a tensor variable or a call that returns a tensor");
+        }
+        return null;
     }
 
     private void LowerDeclarator(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? sharedInitializer, List<IrStmt> output)
@@ -203,8 +288,19 @@ internal sealed class OperationLowering
                 "locals must be double, float, int, long, bool or an array of those");
             return;
         }
+        if (type.IsTensor && _nesting > 0)
+        {
+            Unsupported(declarator.Syntax, "a tensor local declared inside a branch or loop",
+                "declare tensor locals at the top level of the method body and fill their elements inside loops");
+            return;
+        }
         string name = DeclareLocal(local, type);
         IOperation? initializer = (declarator.Initializer ?? sharedInitializer)?.Value;
+        if (type.IsTensor && initializer is null)
+        {
+            Unsupported(declarator.Syntax, "a tensor local without an initial value", "create the tensor where it is declared");
+            return;
+        }
         if (initializer is not null)
         {
             output.Add(new Assign(name, null, LowerAssignedValue(initializer, type), Declares: true));
@@ -259,6 +355,10 @@ internal sealed class OperationLowering
 
     private IrExpr LowerAssignedValue(IOperation value, TypeRef targetType)
     {
+        if (targetType.IsTensor)
+        {
+            return LowerTensorValue(Unwrap(value));
+        }
         if (targetType.Shape == ValueShape.Array)
         {
             if (value is IArrayCreationOperation { DimensionSizes.Length: 1, Initializer: null } creation)
@@ -277,6 +377,50 @@ internal sealed class OperationLowering
         return ConvertTo(LowerExpr(value), targetType.Element);
     }
 
+    /// <summary>
+    /// The value a tensor local is declared with: a new zero tensor, or a call that returns a tensor. Anything else
+    /// (another variable, say) would make two names share storage, which the reverse sweep cannot follow.
+    /// </summary>
+    private IrExpr LowerTensorValue(IOperation value)
+    {
+        switch (value)
+        {
+            case IObjectCreationOperation { Constructor: { } constructor, Initializer: null } creation
+                when TypeMapping.IsTensor(creation.Type) && constructor.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Int32):
+                return new NewTensor(creation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0)
+                    .Select(a => ConvertTo(LowerExpr(a.Value), ScalarKind.Int32)).ToEquatableArray(), null);
+            case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Zeros" } zeros } call
+                when TypeMapping.IsTensor(zeros.ContainingType) && zeros.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Int32):
+                return new NewTensor(call.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0)
+                    .Select(a => ConvertTo(LowerExpr(a.Value), ScalarKind.Int32)).ToEquatableArray(), null);
+            case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "ZerosLike" } zerosLike, Arguments.Length: 1 } call
+                when TypeMapping.IsTensor(zerosLike.ContainingType):
+                return LowerSequence(call.Arguments[0].Value) is { } like
+                    ? new NewTensor(EquatableArray<IrExpr>.Empty, like.Name)
+                    : UnsupportedExpression(call, "the tensor passed to ZerosLike must be a variable");
+            case IInvocationOperation invocation:
+            {
+                int before = _diagnostics.Count;
+                IrExpr call = LowerInvocation(invocation);
+                return call is DiffCall { Callee.ReturnsTensor: true } || _diagnostics.Count > before || SawInvalidCode
+                    ? call
+                    : UnsupportedExpression(invocation, "a call that returns a tensor must be to a [Differentiable] method or a primitive with a [DerivativeOf] pullback");
+            }
+            case IInvalidOperation:
+                SawInvalidCode = true;
+                return new Literal(0, ScalarKind.Int32);
+            default:
+                if (value.Type?.TypeKind == TypeKind.Error)
+                {
+                    SawInvalidCode = true;
+                    return new Literal(0, ScalarKind.Int32);
+                }
+                Unsupported(value.Syntax, "a tensor local initialized with something other than a new tensor or a call",
+                    "create it with 'new Tensor(rows, columns)', 'Tensor.Zeros', 'Tensor.ZerosLike' or a call to a [Differentiable] method; two locals must not share one tensor");
+                return new Literal(0, ScalarKind.Int32);
+        }
+    }
+
     private void LowerExpressionStatement(IOperation expression, List<IrStmt> output)
     {
         switch (expression)
@@ -284,6 +428,12 @@ internal sealed class OperationLowering
             case ISimpleAssignmentOperation assignment:
                 if (LowerTarget(assignment.Target, out string assigned, out IrExpr? assignedIndex, out TypeRef assignedType))
                 {
+                    if (assignedType.IsTensor && assignedIndex is null)
+                    {
+                        Unsupported(assignment.Syntax, "assigning a whole tensor local after its declaration",
+                            "give each tensor value a local of its own, or assign its elements");
+                        break;
+                    }
                     output.Add(new Assign(assigned, assignedIndex, assignedIndex is null
                         ? LowerAssignedValue(assignment.Value, assignedType)
                         : ConvertTo(LowerExpr(assignment.Value), assignedType.Element)));
@@ -353,6 +503,12 @@ internal sealed class OperationLowering
                 name = arrayName;
                 type = _locals.First(l => l.Name == arrayName).Type;
                 index = ConvertTo(LowerExpr(element.Indices[0]), ScalarKind.Int32);
+                return true;
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation tensorLocal } tensorElement
+                when _localNames.TryGetValue(tensorLocal.Local, out string? tensorName) && TypeMapping.IsTensor(tensorLocal.Type):
+                name = tensorName;
+                type = TypeRef.Tensor;
+                index = TensorIndex(tensorName, tensorElement.Arguments);
                 return true;
             case IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation }:
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation }:
@@ -446,6 +602,27 @@ internal sealed class OperationLowering
                 return Reference(operation, field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + Identifiers.Escape(field.Field.Name), field.Field.Type);
             case IArrayElementReferenceOperation { Indices.Length: 1 } element:
                 return LowerElement(operation, element.ArrayReference, element.Indices[0]);
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } tensor } tensorIndexer
+                when TypeMapping.IsTensor(tensor.Type):
+            {
+                int before = _diagnostics.Count;
+                return LowerSequence(tensor) is VarRef tensorVariable
+                    ? new ElementRef(tensorVariable.Name, TensorIndex(tensorVariable.Name, tensorIndexer.Arguments), ScalarKind.Float)
+                    : UnsupportedOnce(operation, "elements can be read only from a tensor variable", before);
+            }
+            case IPropertyReferenceOperation { Property.Name: "Rows" or "Columns" or "Length", Instance: { } shaped } dimension
+                when TypeMapping.IsTensor(shaped.Type):
+            {
+                int before = _diagnostics.Count;
+                return LowerSequence(shaped) is VarRef tensorVariable
+                    ? new DimensionOf(tensorVariable.Name, dimension.Property.Name switch
+                    {
+                        "Rows" => TensorDimension.Rows,
+                        "Columns" => TensorDimension.Columns,
+                        _ => TensorDimension.Length,
+                    })
+                    : UnsupportedOnce(operation, "only the shape of a tensor variable can be read", before);
+            }
             case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } instance } indexer
                 when TypeMapping.From(instance.Type!).IsSequence:
                 return LowerElement(operation, instance, indexer.Arguments[0].Value);
@@ -526,6 +703,15 @@ internal sealed class OperationLowering
             return UnsupportedOnce(operation, "elements can be read only from an array or span variable", before);
         }
         return new ElementRef(array.Name, ConvertTo(LowerExpr(index), ScalarKind.Int32), array.Kind);
+    }
+
+    /// <summary>The row-major position of <c>t[i]</c> or <c>t[r, c]</c>.</summary>
+    private IrExpr TensorIndex(string tensor, ImmutableArray<IArgumentOperation> arguments)
+    {
+        IrExpr[] indices = arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => ConvertTo(LowerExpr(a.Value), ScalarKind.Int32)).ToArray();
+        return indices.Length == 2
+            ? new Binary(BinaryOp.Add, new Binary(BinaryOp.Multiply, indices[0], new DimensionOf(tensor, TensorDimension.Columns), ScalarKind.Int32), indices[1], ScalarKind.Int32)
+            : indices[0];
     }
 
     private IrExpr LowerConversion(IConversionOperation conversion, ScalarKind target)
@@ -646,7 +832,8 @@ internal sealed class OperationLowering
         {
             return Report(DiagnosticDescriptors.CalleeNotDifferentiable, invocation.Syntax, Describe(target), _method.Name);
         }
-        ScalarKind returnKind = TypeMapping.ScalarKindOf(target.ReturnType);
+        bool returnsTensor = TypeMapping.IsTensor(target.ReturnType);
+        ScalarKind returnKind = returnsTensor ? ScalarKind.Float : TypeMapping.ScalarKindOf(target.ReturnType);
         string pullbackType = target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         string pullbackName = target.Name + "Pullback";
         if (!isDifferentiable || !target.IsStatic || target.IsGenericMethod || target.ReturnsByRef || !returnKind.IsReal())
@@ -685,7 +872,15 @@ internal sealed class OperationLowering
             }
             TypeRef parameterType = TypeMapping.From(parameter.Type);
             parameters.Add(new CalleeParameter(parameterType, CustomDerivatives.IsDifferentiable(parameter)));
-            if (parameterType.IsSequence)
+            if (parameterType.IsTensor)
+            {
+                if (LowerTensorOperand(argument.Value, $"the argument for '{parameter.Name}'") is not { } tensorArgument)
+                {
+                    return new Literal(0, returnKind);
+                }
+                calleeArgs.Add(tensorArgument);
+            }
+            else if (parameterType.IsSequence)
             {
                 if (!IsVariable(argument.Value) || LowerExpr(argument.Value) is not VarRef { Shape: not ValueShape.Scalar } sequence)
                 {
@@ -705,7 +900,8 @@ internal sealed class OperationLowering
             parameters.ToEquatableArray(),
             returnKind,
             pullbackType,
-            pullbackName);
+            pullbackName,
+            returnsTensor);
         return new DiffCall(callee, calleeArgs.ToEquatableArray());
     }
 

@@ -19,6 +19,12 @@ internal static class TypeMapping
         _ => ScalarKind.Other,
     };
 
+    public static bool IsTensor(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "Tensor", ContainingNamespace: { Name: "Tensors", ContainingNamespace: { Name: "AutoDiffGen", ContainingNamespace.IsGlobalNamespace: true } } };
+
+    /// <summary>Whether a method may return this type from a [Differentiable] method: a real scalar or a tensor.</summary>
+    public static bool IsDifferentiableResult(ITypeSymbol type) => ScalarKindOf(type).IsReal() || IsTensor(type);
+
     public static TypeRef From(ITypeSymbol type)
     {
         string name = type.ToDisplayString(s_qualified);
@@ -29,6 +35,8 @@ internal static class TypeMapping
             case INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named
                 when named.ContainingNamespace?.ToDisplayString() == "System" && named.Name is "ReadOnlySpan" or "Span":
                 return new TypeRef(name, named.Name == "Span" ? ValueShape.Span : ValueShape.ReadOnlySpan, ScalarKindOf(named.TypeArguments[0]));
+            case INamedTypeSymbol named when IsTensor(named):
+                return TypeRef.Tensor;
             default:
                 return new TypeRef(name, ValueShape.Scalar, ScalarKindOf(type));
         }
