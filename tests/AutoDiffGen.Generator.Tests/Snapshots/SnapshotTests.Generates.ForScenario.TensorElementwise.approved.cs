@@ -17,6 +17,7 @@ static partial class Activation
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     public static void SoftplusPullback(global::AutoDiffGen.Tensors.Tensor x, float sharpness, global::AutoDiffGen.Tensors.Tensor seed, global::AutoDiffGen.Tensors.Tensor? dX, ref float dSharpness)
     {
+        global::System.ArgumentNullException.ThrowIfNull(seed);
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(x, dX, "x", "dX");
         SoftplusValueAndPullback(x, sharpness, seed, dX, out float dSharpnessPart);
         dSharpness += dSharpnessPart;

@@ -19,6 +19,7 @@ static partial class Network
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     public static void LayerPullback(global::AutoDiffGen.Tensors.Tensor x, global::AutoDiffGen.Tensors.Tensor w, global::AutoDiffGen.Tensors.Tensor b, global::AutoDiffGen.Tensors.Tensor seed, global::AutoDiffGen.Tensors.Tensor? dX, global::AutoDiffGen.Tensors.Tensor? dW, global::AutoDiffGen.Tensors.Tensor? dB)
     {
+        global::System.ArgumentNullException.ThrowIfNull(seed);
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(x, dX, "x", "dX");
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(w, dW, "w", "dW");
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(b, dB, "b", "dB");
