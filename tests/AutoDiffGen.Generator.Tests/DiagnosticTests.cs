@@ -263,6 +263,82 @@ public class DiagnosticTests
         ExpectRejected(MethodWithBody($"double y = x;\n{markedStatement}\nreturn y;"), "ADG0010", message);
     }
 
+    // ---- tensors (ADG0010, ADG0012) ----
+
+    private const string TensorLocalAdvice =
+        "create it with 'new Tensor(rows, columns)', 'Tensor.Zeros', 'Tensor.ZerosLike' or a call to a [Differentiable] method; two locals must not share one tensor";
+
+    public static TheoryData<string, string, string, string> UnsupportedTensorCode => new()
+    {
+        {
+            "a tensor local declared in a loop",
+            "Tensor F(Tensor x)",
+            "Tensor y = Tensor.ZerosLike(x);\nfor (int i = 0; i < 2; i++)\n{\n    Tensor [|t = Tensor.ZerosLike(x)|];\n    y[i] = x[i] + t[i];\n}\nreturn y;",
+            "a tensor local declared inside a branch or loop is not supported in a [Differentiable] method; declare tensor locals at the top level of the method body and fill their elements inside loops"
+        },
+        {
+            "a whole tensor assigned again",
+            "Tensor F(Tensor x)",
+            "Tensor y = Tensor.ZerosLike(x);\n[|y = Tensor.ZerosLike(x)|];\nreturn y;",
+            "assigning a whole tensor local after its declaration is not supported in a [Differentiable] method; give each tensor value a local of its own, or assign its elements"
+        },
+        {
+            "a tensor local that aliases another",
+            "Tensor F(Tensor x)",
+            "Tensor y = Tensor.ZerosLike(x);\nTensor z = [|y|];\nreturn z;",
+            "a tensor local initialized with something other than a new tensor or a call is not supported in a [Differentiable] method; " + TensorLocalAdvice
+        },
+        {
+            "a return inside a branch",
+            "Tensor F(Tensor x)",
+            "Tensor y = Tensor.ZerosLike(x);\nif (x.Rows > 1)\n{\n    [|return y;|]\n}\nreturn y;",
+            "a return inside a branch or loop of a method that returns a tensor is not supported in a [Differentiable] method; compute the result into one tensor local and return it in the method's last statement"
+        },
+        {
+            "a tensor parameter returned",
+            "Tensor F(Tensor x)",
+            "[|return x;|]",
+            "returning a tensor parameter is not supported in a [Differentiable] method; return a new tensor: the result must not share storage with an argument"
+        },
+        {
+            "a tensor-valued call in a loop",
+            "float F(Tensor x)",
+            "float s = 0f;\nfor (int i = 0; i < 2; i++)\n{\n    s += Losses.MeanSquaredError([|Activations.Relu(x)|], x);\n}\nreturn s;",
+            "a call that returns a tensor inside a branch or loop (the argument for 'predictions') is not supported in a [Differentiable] method; call it at the top level of the method body and keep its result in a local"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnsupportedTensorCode))]
+    public void Unsupported_tensor_code_reports_ADG0010_where_it_is(string construct, string signature, string markedBody, string message)
+    {
+        Assert.NotEmpty(construct);
+        ExpectRejected(TensorSource(Differentiable(Block(signature, markedBody))), "ADG0010", message);
+    }
+
+    [Fact]
+    public void Tensor_valued_call_without_a_derivative_reports_ADG0012()
+    {
+        ExpectRejected(
+            TensorSource("public static Tensor Helper(Tensor t) => Tensor.ZerosLike(t);", Differentiable(Block("Tensor F(Tensor x)", "Tensor y = [|Helper(x)|];\nreturn y;"))),
+            "ADG0012",
+            "'C.Helper(Tensor)' " + Advice0012);
+    }
+
+    [Fact]
+    public void Tensor_code_within_the_rules_compiles_cleanly()
+    {
+        ExpectCleanGradients(
+            TensorSource(
+                Differentiable(Block("Tensor Scale(Tensor x, float factor)", "Tensor y = new Tensor(x.Rows, x.Columns);\nfor (int r = 0; r < x.Rows; r++)\n{\n    for (int c = 0; c < x.Columns; c++)\n    {\n        y[r, c] = factor * x[r, c];\n    }\n}\nreturn y;")),
+                Differentiable("float Loss(Tensor w, [NoDerivative] Tensor x) => Losses.MeanSquaredError(Activations.Relu(Scale(w, 2f)), x);")),
+            "C.Loss.g.cs", "C.Scale.g.cs");
+    }
+
+    /// <summary>A test file that uses the runtime's tensors, layers and losses, with class C holding <paramref name="members"/>.</summary>
+    private static string TensorSource(params string[] members) =>
+        "using AutoDiffGen.NeuralNetworks;\nusing AutoDiffGen.Tensors;\n" + ClassC(members);
+
     [Fact]
     public void Goto_reports_ADG0010_on_the_goto_statement_and_on_the_label()
     {

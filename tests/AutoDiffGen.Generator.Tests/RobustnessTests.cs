@@ -23,6 +23,44 @@ public class RobustnessTests
     /// <summary>Valid sources, each covering some of what a [Differentiable] method may contain.</summary>
     public static readonly IReadOnlyList<string> Corpus =
     [
+        // Tensors: a layer of calls, an elementwise loop with two-dimensional indices, a loss over a tensor.
+        """
+        using System;
+        using AutoDiffGen;
+        using AutoDiffGen.Tensors;
+
+        public static partial class Net
+        {
+            [Differentiable]
+            public static Tensor Layer(Tensor x, Tensor w, Tensor b) => TensorOps.AddBias(TensorOps.MatMul(x, w), b);
+
+            [Differentiable]
+            public static Tensor Squash(Tensor x)
+            {
+                Tensor y = Tensor.ZerosLike(x);
+                for (int r = 0; r < x.Rows; r++)
+                {
+                    for (int c = 0; c < x.Columns; c++)
+                    {
+                        y[r, c] = MathF.Tanh(x[r, c]) * 0.5f;
+                    }
+                }
+                return y;
+            }
+
+            [Differentiable]
+            public static float Loss(Tensor w, Tensor b, [NoDerivative] Tensor x, [NoDerivative] int[] labels)
+            {
+                Tensor hidden = Squash(Layer(x, w, b));
+                float total = 0f;
+                for (int r = 0; r < hidden.Rows; r++)
+                {
+                    total -= hidden[r, labels[r]];
+                }
+                return total / hidden.Rows;
+            }
+        }
+        """,
         // Arithmetic and Math calls.
         """
         using System;

@@ -286,6 +286,50 @@ public partial class SnapshotTests
                 [Differentiable]
                 public static double ConstantResult(double x, int n) => n * 2.0;
             }
+            """,        ["TensorLayer"] = """
+            using AutoDiffGen;
+            using AutoDiffGen.Tensors;
+            public static partial class Network
+            {
+                // A layer composed of a primitive with a hand-written pullback and a generated bias add.
+                [Differentiable]
+                public static Tensor Layer(Tensor x, Tensor w, Tensor b) => TensorOps.AddBias(TensorOps.MatMul(x, w), b);
+
+                // The whole loss of a tiny network; the inputs get no derivative, so no input-gradient product is asked for.
+                [Differentiable]
+                public static float Loss(Tensor w, Tensor b, [NoDerivative] Tensor x, [NoDerivative] Tensor targets)
+                {
+                    Tensor hidden = Layer(x, w, b);
+                    float sum = 0f;
+                    for (int i = 0; i < hidden.Length; i++)
+                    {
+                        float error = hidden[i] - targets[i];
+                        sum += error * error;
+                    }
+                    return sum / hidden.Rows;
+                }
+            }
+            """,
+        ["TensorElementwise"] = """
+            using System;
+            using AutoDiffGen;
+            using AutoDiffGen.Tensors;
+            public static partial class Activation
+            {
+                [Differentiable]
+                public static Tensor Softplus(Tensor x, float sharpness)
+                {
+                    Tensor y = new Tensor(x.Rows, x.Columns);
+                    for (int row = 0; row < x.Rows; row++)
+                    {
+                        for (int column = 0; column < x.Columns; column++)
+                        {
+                            y[row, column] = MathF.Log(1f + MathF.Exp(sharpness * x[row, column])) / sharpness;
+                        }
+                    }
+                    return y;
+                }
+            }
             """,
     };
 

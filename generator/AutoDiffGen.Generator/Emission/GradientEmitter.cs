@@ -104,6 +104,10 @@ internal static class GradientEmitter
             .Concat(method.Adjoints.Select(a => AdjointParameter(a, "ref"))));
         using (writer.Block($"{primal.Accessibility} static void {primal.PullbackName}({parameters})"))
         {
+            if (primal.ReturnsTensor)
+            {
+                writer.Line($"global::System.ArgumentNullException.ThrowIfNull({method.SeedName});");
+            }
             WriteLengthChecks(writer, method);
             var taken = new HashSet<string>(primal.Parameters.Select(p => p.Name).Concat(method.Adjoints.Select(a => a.AdjointName)).Concat([method.SeedName]));
             var partNames = new Dictionary<string, string>();

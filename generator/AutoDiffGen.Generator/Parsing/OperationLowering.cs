@@ -35,6 +35,7 @@ internal sealed class OperationLowering
     private readonly List<IrStmt> _hoistedTensors = new();
     private int _nesting;
     private int _returnCount;
+    private bool _reportedReturn;
 
     public OperationLowering(
         IMethodSymbol method,
@@ -75,7 +76,7 @@ internal sealed class OperationLowering
         {
             LowerBlock(block, statements);
         }
-        if (_returnsTensor && !SawInvalidCode && (_returnCount != 1 || statements.Count == 0 || statements[statements.Count - 1] is not Return))
+        if (_returnsTensor && !SawInvalidCode && !_reportedReturn && (_returnCount != 1 || statements.Count == 0 || statements[statements.Count - 1] is not Return))
         {
             Unsupported(block?.Syntax ?? _method.DeclaringSyntaxReferences[0].GetSyntax(), "a method returning a tensor with a return statement other than its last",
                 "compute the result into one tensor local and return it in the method's last statement");
@@ -157,6 +158,7 @@ internal sealed class OperationLowering
                 _returnCount++;
                 if (_nesting > 0)
                 {
+                    _reportedReturn = true;
                     Unsupported(operation.Syntax, "a return inside a branch or loop of a method that returns a tensor",
                         "compute the result into one tensor local and return it in the method's last statement");
                 }
@@ -164,6 +166,7 @@ internal sealed class OperationLowering
                 {
                     if (_parameterTypes.ContainsKey(returned.Name))
                     {
+                        _reportedReturn = true;
                         Unsupported(operation.Syntax, "returning a tensor parameter", "return a new tensor: the result must not share storage with an argument");
                     }
                     else
@@ -288,19 +291,14 @@ internal sealed class OperationLowering
                 "locals must be double, float, int, long, bool or an array of those");
             return;
         }
+        string name = DeclareLocal(local, type); // declared even when refused, so that its uses report nothing more
         if (type.IsTensor && _nesting > 0)
         {
             Unsupported(declarator.Syntax, "a tensor local declared inside a branch or loop",
                 "declare tensor locals at the top level of the method body and fill their elements inside loops");
             return;
         }
-        string name = DeclareLocal(local, type);
         IOperation? initializer = (declarator.Initializer ?? sharedInitializer)?.Value;
-        if (type.IsTensor && initializer is null)
-        {
-            Unsupported(declarator.Syntax, "a tensor local without an initial value", "create the tensor where it is declared");
-            return;
-        }
         if (initializer is not null)
         {
             output.Add(new Assign(name, null, LowerAssignedValue(initializer, type), Declares: true));

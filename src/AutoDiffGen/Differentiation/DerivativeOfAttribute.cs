@@ -10,12 +10,18 @@ namespace AutoDiffGen;
 /// <remarks>
 /// For a primitive <c>static R M(P1 p1, ..., Pn pn)</c> the pullback is <c>static void Name(P1 p1, ..., Pn pn, R seed, adjoints...)</c>:
 /// one adjoint per differentiable parameter in order (<c>ref double</c> for a scalar, <c>Span&lt;double&gt;</c> for an
-/// array or span; likewise for float), into which it must ADD <c>seed</c> × ∂M/∂p.
+/// array or span, likewise for float, and <c>Tensor?</c> for a tensor), into which it must ADD <c>seed</c> × ∂M/∂p. A
+/// primitive that returns a tensor receives a tensor seed of its result's shape. A null tensor adjoint means that no
+/// caller needs that derivative: skip its work (this is how a network's loss avoids the gradient of its input images).
 /// <code>
 /// public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
 ///
 /// [DerivativeOf(typeof(MyMath), nameof(Softplus))]
 /// public static void SoftplusPullback(double x, double seed, ref double dX) => dX += seed / (1 + Math.Exp(-x));
+///
+/// // A tensor primitive: C = A·B, so dA += seed·Bᵀ and dB += Aᵀ·seed.
+/// [DerivativeOf(typeof(TensorOps), nameof(TensorOps.MatMul))]
+/// public static void MatMulPullback(Tensor a, Tensor b, Tensor seed, Tensor? dA, Tensor? dB) { ... }
 /// </code>
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
