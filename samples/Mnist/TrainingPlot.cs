@@ -39,6 +39,8 @@ public static class TrainingPlot
         }
         plot.Title(title);
         plot.XLabel("epoch");
-        plot.ShowLegend();
+        // Whole epochs only; the legend goes where the curves are not: loss falls, accuracy rises.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+        plot.ShowLegend(title == "Loss" ? Alignment.UpperRight : Alignment.LowerRight);
     }
 }
