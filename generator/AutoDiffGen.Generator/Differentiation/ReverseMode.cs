@@ -902,11 +902,22 @@ internal sealed class ReverseMode
         bool active = IsActiveTarget(a);
         bool saves = Saves(a);
 
-        if (a.Value is DiffCall { Callee.ReturnsTensor: true })
+        if (a.Value is DiffCall { Callee.ReturnsTensor: true } tensorCall)
         {
             // A tensor computed by a call (tensor locals are assigned once, at the top level): its adjoint is a zero
-            // tensor of its shape, and the reverse hands that to the callee's pullback.
-            forward.Add(a);
+            // tensor of its shape, and the reverse hands that to the callee's pullback. A generated callee runs its
+            // forward half here and keeps what its reverse needs in a state, so the reverse recomputes nothing.
+            string? state = null;
+            if (active && tensorCall.Callee.HasState)
+            {
+                state = _names.Fresh(a.Target + "State");
+                _generatedLocals.Add(new LocalInfo(state, new TypeRef(tensorCall.Callee.StateType + "?", ValueShape.Scalar, ScalarKind.Other)));
+                forward.Add(a with { Value = new ForwardCall(tensorCall.Callee, tensorCall.Args, state) });
+            }
+            else
+            {
+                forward.Add(a);
+            }
             if (active)
             {
                 if (!(_resultAdjointIsSeed && a.Target == _resultName))
@@ -915,7 +926,7 @@ internal sealed class ReverseMode
                 }
                 _values = new Dictionary<IrExpr, IrExpr>();
                 reverse.Add(new Comment(SourcePrinter.Statement(a)));
-                Propagate(a.Value, new VarRef(_adjointNames[a.Target], ScalarKind.Float, ValueShape.Tensor), reverse);
+                PropagateCall(tensorCall, new VarRef(_adjointNames[a.Target], ScalarKind.Float, ValueShape.Tensor), reverse, state);
             }
             return;
         }
@@ -1199,7 +1210,7 @@ internal sealed class ReverseMode
         }
     }
 
-    private void PropagateCall(DiffCall call, IrExpr adjoint, List<IrStmt> output)
+    private void PropagateCall(DiffCall call, IrExpr adjoint, List<IrStmt> output, string? state = null)
     {
         IrExpr seed = Share(adjoint, output);
         var args = new List<IrExpr>();
@@ -1244,7 +1255,7 @@ internal sealed class ReverseMode
                 deferred.Add((argument, new VarRef(temporary, parameter.Type.Element)));
             }
         }
-        output.Add(new PullbackCall(call.Callee, args.ToEquatableArray(), seed, adjoints.ToEquatableArray()));
+        output.Add(new PullbackCall(call.Callee, args.ToEquatableArray(), seed, adjoints.ToEquatableArray(), state));
         foreach ((IrExpr argument, IrExpr argumentAdjoint) in deferred)
         {
             Propagate(argument, argumentAdjoint, output);

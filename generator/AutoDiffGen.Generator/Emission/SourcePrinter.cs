@@ -107,6 +107,9 @@ internal static class SourcePrinter
             case DiffCall d:
                 level = PrimaryLevel;
                 return d.Callee.ContainingType + "." + d.Callee.Name + "(" + string.Join(", ", d.Args.Select(Expr)) + ")";
+            case ForwardCall f:
+                level = PrimaryLevel;
+                return f.Callee.ContainingType + "." + f.Callee.Name + "Forward(" + string.Join(", ", f.Args.Select(Expr).Concat(["ref " + f.State])) + ")";
             case ConstantCall c:
                 level = PrimaryLevel;
                 return c.Callee + "(" + string.Join(", ", c.Args.Select(Expr)) + ")";

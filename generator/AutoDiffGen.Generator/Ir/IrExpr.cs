@@ -80,6 +80,10 @@ internal sealed record CalleeParameter(TypeRef Type, bool IsDifferentiable);
 /// <param name="ContainingType">The callee's type, fully qualified with <c>global::</c>.</param>
 /// <param name="PullbackType">The pullback's type, fully qualified with <c>global::</c>.</param>
 /// <param name="ReturnsTensor">Whether the callee returns a tensor (then its pullback's seed is a tensor).</param>
+/// <param name="HasState">
+/// Whether the callee is a generated tensor-valued method with <c>NameForward</c>, <c>NameBackward</c> and <c>NameState</c>:
+/// its reverse then reuses the values its forward computed instead of recomputing them.
+/// </param>
 internal sealed record CalleeInfo(
     string ContainingType,
     string Name,
@@ -87,10 +91,21 @@ internal sealed record CalleeInfo(
     ScalarKind ReturnKind,
     string PullbackType,
     string PullbackName,
-    bool ReturnsTensor = false);
+    bool ReturnsTensor = false,
+    bool HasState = false)
+{
+    /// <summary>The generated state type, fully qualified, for a callee with <see cref="HasState"/>.</summary>
+    public string StateType => ContainingType + "." + Name + "State";
+}
 
 /// <summary>A call to another [Differentiable] method (a sequence argument is always a <see cref="VarRef"/>).</summary>
 internal sealed record DiffCall(CalleeInfo Callee, EquatableArray<IrExpr> Args) : IrExpr(Callee.ReturnKind);
+
+/// <summary>
+/// Generated code only: <c>NameForward(args..., ref State)</c>, the forward half of a call to a callee with
+/// <see cref="CalleeInfo.HasState"/>; the reverse sweep hands <see cref="State"/> to <c>NameBackward</c>.
+/// </summary>
+internal sealed record ForwardCall(CalleeInfo Callee, EquatableArray<IrExpr> Args, string State) : IrExpr(Callee.ReturnKind);
 
 /// <summary>
 /// A call to a static method with no derivative, used as a constant: allowed only where none of its arguments depends

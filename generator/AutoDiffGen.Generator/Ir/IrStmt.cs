@@ -51,8 +51,11 @@ internal sealed record Continue : IrStmt;
 /// <summary>Generated code only: <c>Tape.Push(Value)</c>.</summary>
 internal sealed record TapePush(string Tape, IrExpr Value) : IrStmt;
 
-/// <summary>Generated code only: <c>PullbackName(args..., seed, adjoints...)</c>.</summary>
-internal sealed record PullbackCall(CalleeInfo Callee, EquatableArray<IrExpr> Args, IrExpr Seed, EquatableArray<AdjointArg> Adjoints) : IrStmt;
+/// <summary>
+/// Generated code only: <c>PullbackName(args..., seed, adjoints...)</c> or, with <see cref="State"/>,
+/// <c>NameBackward(state, seed, adjoints...)</c>, which reads the arguments and the forward's values from the state.
+/// </summary>
+internal sealed record PullbackCall(CalleeInfo Callee, EquatableArray<IrExpr> Args, IrExpr Seed, EquatableArray<AdjointArg> Adjoints, string? State = null) : IrStmt;
 
 /// <summary>How a pullback call receives one adjoint: by <c>ref</c> to a scalar variable, or a span expression.</summary>
 internal sealed record AdjointArg(string Text, bool IsRef);

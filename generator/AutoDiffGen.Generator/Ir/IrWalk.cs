@@ -47,6 +47,7 @@ internal static class IrWalk
         Cast c => [c.Operand],
         MathCall m => m.Args,
         DiffCall d => d.Args,
+        ForwardCall f => f.Args,
         ConstantCall c => c.Args,
         NewArray n => [n.Length],
         NewTensor n => n.Dimensions,

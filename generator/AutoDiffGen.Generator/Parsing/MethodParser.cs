@@ -256,7 +256,10 @@ internal static class MethodParser
 
     private static void CheckGeneratedNamesAreFree(IMethodSymbol method, string name, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
-        foreach (string generated in new[] { name + "Gradient", name + "Pullback", name + "ValueAndPullback" })
+        string[] names = TypeMapping.IsTensor(method.ReturnType)
+            ? [name + "Pullback", name + "ValueAndPullback", name + "Forward", name + "Backward", name + "State"]
+            : [name + "Gradient", name + "Pullback", name + "ValueAndPullback"];
+        foreach (string generated in names)
         {
             if (!method.ContainingType.GetMembers(generated).IsEmpty)
             {

@@ -899,7 +899,9 @@ internal sealed class OperationLowering
             returnKind,
             pullbackType,
             pullbackName,
-            returnsTensor);
+            returnsTensor,
+            HasState: returnsTensor && isDifferentiable && pullbackName == target.Name + "Pullback" &&
+                (!target.DeclaringSyntaxReferences.IsEmpty || !target.ContainingType.GetMembers(target.Name + "Backward").IsEmpty));
         return new DiffCall(callee, calleeArgs.ToEquatableArray());
     }
 

@@ -125,6 +125,33 @@ public class LayerGradientTests
     }
 
     [Fact]
+    public void Forward_then_backward_equals_the_pullback_and_a_state_can_be_reused()
+    {
+        Layers.DenseState? dense = null;
+        Activations.SoftmaxState? softmax = null;
+        for (int round = 0; round < 2; round++)
+        {
+            Tensor x = Random(s_random, 3, 4), w = Random(s_random, 4, 5), b = Random(s_random, 0, 5);
+            Tensor seed = Random(s_random, 3, 5);
+            Tensor z = Layers.DenseForward(x, w, b, ref dense);
+            Tensor y = Activations.SoftmaxForward(z, ref softmax);
+            Assert.Equal(Activations.Softmax(Layers.Dense(x, w, b)).AsSpan().ToArray(), y.AsSpan().ToArray());
+
+            Tensor dZ = Tensor.ZerosLike(z), dX = Tensor.ZerosLike(x), dW = Tensor.ZerosLike(w), dB = Tensor.ZerosLike(b);
+            Activations.SoftmaxBackward(softmax!, seed, dZ);
+            Layers.DenseBackward(dense!, dZ, dX, dW, dB);
+
+            Tensor dZExpected = Tensor.ZerosLike(z), dXExpected = Tensor.ZerosLike(x), dWExpected = Tensor.ZerosLike(w), dBExpected = Tensor.ZerosLike(b);
+            Activations.SoftmaxPullback(Layers.Dense(x, w, b), seed, dZExpected);
+            Layers.DensePullback(x, w, b, dZExpected, dXExpected, dWExpected, dBExpected);
+            Assert.Equal(dZExpected.AsSpan().ToArray(), dZ.AsSpan().ToArray());
+            Assert.Equal(dXExpected.AsSpan().ToArray(), dX.AsSpan().ToArray());
+            Assert.Equal(dWExpected.AsSpan().ToArray(), dW.AsSpan().ToArray());
+            Assert.Equal(dBExpected.AsSpan().ToArray(), dB.AsSpan().ToArray());
+        }
+    }
+
+    [Fact]
     public void A_wrongly_shaped_adjoint_is_refused_with_both_shapes()
     {
         Tensor x = Random(s_random, 2, 3), w = Random(s_random, 3, 4), b = Random(s_random, 0, 4);
