@@ -54,7 +54,7 @@ public sealed class Dense
         Bias = Initializers.Zeros(Units);
     }
 
-    /// <summary><c>activation(z)</c> with the [Differentiable] activation method.</summary>
+    /// <summary><c>activation(z)</c> with the [Differentiable] activation method, for inference.</summary>
     internal static Tensor Activate(Activation activation, Tensor z) => activation switch
     {
         Activation.Linear => z,
@@ -66,27 +66,69 @@ public sealed class Dense
     };
 
     /// <summary>
-    /// Adds <c>seed · ∂activation(z)/∂z</c> into <paramref name="dZ"/> with the activation's generated pullback.
-    /// Not called for <see cref="Activation.Linear"/>, whose adjoint passes through unchanged.
+    /// <c>activation(z)</c> with the activation's generated <c>Forward</c> half, which keeps in <paramref name="state"/>
+    /// (one per layer, reused every step) what its <c>Backward</c> half needs. Not called for <see cref="Activation.Linear"/>.
     /// </summary>
-    internal static void ActivationPullback(Activation activation, Tensor z, Tensor seed, Tensor dZ)
+    internal static Tensor ActivateForward(Activation activation, Tensor z, ref object? state)
     {
         switch (activation)
         {
             case Activation.Relu:
-                Activations.ReluPullback(z, seed, dZ);
+            {
+                var relu = state as Activations.ReluState;
+                Tensor y = Activations.ReluForward(z, ref relu);
+                state = relu;
+                return y;
+            }
+            case Activation.Sigmoid:
+            {
+                var sigmoid = state as Activations.SigmoidState;
+                Tensor y = Activations.SigmoidForward(z, ref sigmoid);
+                state = sigmoid;
+                return y;
+            }
+            case Activation.Tanh:
+            {
+                var tanh = state as Activations.TanhState;
+                Tensor y = Activations.TanhForward(z, ref tanh);
+                state = tanh;
+                return y;
+            }
+            case Activation.Softmax:
+            {
+                var softmax = state as Activations.SoftmaxState;
+                Tensor y = Activations.SoftmaxForward(z, ref softmax);
+                state = softmax;
+                return y;
+            }
+            default:
+                throw new InvalidOperationException($"Activation {activation} has no generated Forward to call.");
+        }
+    }
+
+    /// <summary>
+    /// Adds <c>seed · ∂activation(z)/∂z</c> into <paramref name="dZ"/> with the activation's generated <c>Backward</c>
+    /// half, from the state its <c>Forward</c> kept. Not called for <see cref="Activation.Linear"/>, whose adjoint
+    /// passes through unchanged.
+    /// </summary>
+    internal static void ActivationBackward(Activation activation, object state, Tensor seed, Tensor dZ)
+    {
+        switch (activation)
+        {
+            case Activation.Relu:
+                Activations.ReluBackward((Activations.ReluState)state, seed, dZ);
                 break;
             case Activation.Sigmoid:
-                Activations.SigmoidPullback(z, seed, dZ);
+                Activations.SigmoidBackward((Activations.SigmoidState)state, seed, dZ);
                 break;
             case Activation.Tanh:
-                Activations.TanhPullback(z, seed, dZ);
+                Activations.TanhBackward((Activations.TanhState)state, seed, dZ);
                 break;
             case Activation.Softmax:
-                Activations.SoftmaxPullback(z, seed, dZ);
+                Activations.SoftmaxBackward((Activations.SoftmaxState)state, seed, dZ);
                 break;
             default:
-                throw new InvalidOperationException($"Activation {activation} has no pullback to call.");
+                throw new InvalidOperationException($"Activation {activation} has no generated Backward to call.");
         }
     }
 }

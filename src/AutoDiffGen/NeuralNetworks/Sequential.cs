@@ -15,11 +15,13 @@ namespace AutoDiffGen.NeuralNetworks;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every derivative comes from the generator. The forward pass calls <see cref="NeuralNetworks.Layers.Dense"/> and the
-/// <see cref="Activations"/> method of each layer; the backward pass calls the loss's generated <c>Gradient</c>, then
-/// for each layer from the last to the first the activation's generated <c>Pullback</c> and
-/// <see cref="NeuralNetworks.Layers.DensePullback"/>. The first layer passes no input adjoint, so no gradient is computed for the
-/// inputs.
+/// Every derivative comes from the generator. A training step's forward pass calls the generated
+/// <see cref="NeuralNetworks.Layers.DenseForward"/> and the activation's generated <c>Forward</c> half for each layer,
+/// each keeping in a per-layer state what its backward half needs; the backward pass calls the loss's generated
+/// <c>Gradient</c>, then for each layer from the last to the first the activation's generated <c>Backward</c> and
+/// <see cref="NeuralNetworks.Layers.DenseBackward"/>, so nothing is computed twice. (These halves are the generated
+/// <c>Pullback</c> split in two.) The first layer passes no input adjoint, so no gradient is computed for the inputs.
+/// Inference (<c>Evaluate</c>, <c>Predict</c>) calls the plain methods.
 /// </para>
 /// <para>
 /// When the loss is <see cref="Loss.SparseCategoricalCrossEntropy"/> and the last activation is
@@ -304,7 +306,7 @@ public sealed class Sequential
                 batch = Tensor.Zeros(rows, data.Features);
             }
             data.CopyInputs(indices.AsSpan(start, rows), batch);
-            Tensor output = Forward(batch, null, null, fused: false);
+            Tensor output = Forward(batch, fused: false);
             output.AsSpan().CopyTo(predictions.AsSpan().Slice(start * OutputWidth, rows * OutputWidth));
         }
         return predictions;
@@ -434,7 +436,7 @@ public sealed class Sequential
 
     /// <summary>
     /// One forward and backward pass over a batch: overwrites <paramref name="gradients"/> with the gradient of the
-    /// batch's mean loss and returns that loss. Every derivative is a generated Gradient or Pullback.
+    /// batch's mean loss and returns that loss. Every derivative is a generated Gradient or Backward half.
     /// </summary>
     private float TrainingStep(Workspace workspace, Tensor[] gradients, bool fused, out Tensor output)
     {
@@ -443,7 +445,7 @@ public sealed class Sequential
         {
             gradient.Clear();
         }
-        output = Forward(workspace.Inputs, workspace.PreActivations, workspace.Activations, fused);
+        output = TrainingForward(workspace, fused);
 
         int last = _layers.Length - 1;
         Tensor dOutput = workspace.OutputAdjoints[last];
@@ -452,7 +454,6 @@ public sealed class Sequential
         for (int i = last; i >= 0; i--)
         {
             Dense layer = _layers[i];
-            Tensor z = workspace.PreActivations[i];
             Tensor dZ;
             if (layer.Activation == Activation.Linear || (fused && i == last))
             {
@@ -463,13 +464,12 @@ public sealed class Sequential
             {
                 dZ = workspace.PreActivationAdjoints[i]!;
                 dZ.Clear();
-                Dense.ActivationPullback(layer.Activation, z, workspace.OutputAdjoints[i], dZ);
+                Dense.ActivationBackward(layer.Activation, workspace.ActivationStates[i]!, workspace.OutputAdjoints[i], dZ);
             }
-            // The first layer's input is the data: no adjoint, so its pullback skips the x-side product.
+            // The first layer's input is the data: no adjoint, so its backward pass skips the x-side product.
             Tensor? dInput = i == 0 ? null : workspace.OutputAdjoints[i - 1];
             dInput?.Clear();
-            Tensor input = i == 0 ? workspace.Inputs : workspace.Activations[i - 1];
-            NeuralNetworks.Layers.DensePullback(input, layer.Kernel!, layer.Bias!, dZ, dInput, gradients[2 * i], gradients[(2 * i) + 1]);
+            NeuralNetworks.Layers.DenseBackward(workspace.DenseStates[i]!, dZ, dInput, gradients[2 * i], gradients[(2 * i) + 1]);
         }
         return loss;
     }
@@ -494,10 +494,10 @@ public sealed class Sequential
     };
 
     /// <summary>
-    /// The forward pass. Stores each layer's pre-activation and activation when the arrays are given; when
-    /// <paramref name="fused"/>, the last layer's softmax is skipped and its logits returned.
+    /// The forward pass for inference; when <paramref name="fused"/>, the last layer's softmax is skipped and its
+    /// logits returned.
     /// </summary>
-    private Tensor Forward(Tensor inputs, Tensor[]? preActivations, Tensor[]? activations, bool fused)
+    private Tensor Forward(Tensor inputs, bool fused)
     {
         Tensor a = inputs;
         for (int i = 0; i < _layers.Length; i++)
@@ -505,11 +505,23 @@ public sealed class Sequential
             Dense layer = _layers[i];
             Tensor z = NeuralNetworks.Layers.Dense(a, layer.Kernel!, layer.Bias!);
             a = fused && i == _layers.Length - 1 ? z : Dense.Activate(layer.Activation, z);
-            if (preActivations is not null)
-            {
-                preActivations[i] = z;
-                activations![i] = a;
-            }
+        }
+        return a;
+    }
+
+    /// <summary>
+    /// The forward pass of a training step, through the generated <c>Forward</c> halves, which keep in the workspace's
+    /// per-layer states what the <c>Backward</c> halves need. When <paramref name="fused"/>, returns the logits.
+    /// </summary>
+    private Tensor TrainingForward(Workspace workspace, bool fused)
+    {
+        Tensor a = workspace.Inputs;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            Dense layer = _layers[i];
+            Tensor z = NeuralNetworks.Layers.DenseForward(a, layer.Kernel!, layer.Bias!, ref workspace.DenseStates[i]);
+            bool linear = layer.Activation == Activation.Linear || (fused && i == _layers.Length - 1);
+            a = linear ? z : Dense.ActivateForward(layer.Activation, z, ref workspace.ActivationStates[i]);
         }
         return a;
     }
@@ -535,7 +547,7 @@ public sealed class Sequential
             ReadOnlySpan<int> batch = indices.AsSpan(start, rows);
             data.CopyInputs(batch, workspace.Inputs);
             data.CopyTargets(batch, workspace.Labels, workspace.Targets);
-            Tensor output = Forward(workspace.Inputs, null, null, fused);
+            Tensor output = Forward(workspace.Inputs, fused);
             lossSum += (double)LossValue(output, workspace.Labels, workspace.Targets, fused) * rows;
             if (_accuracy)
             {
@@ -696,8 +708,8 @@ public sealed class Sequential
             }
 
             int count = layers?.Length ?? 0;
-            PreActivations = new Tensor[count];
-            Activations = new Tensor[count];
+            DenseStates = new NeuralNetworks.Layers.DenseState?[count];
+            ActivationStates = new object?[count];
             OutputAdjoints = new Tensor[count];
             PreActivationAdjoints = new Tensor?[count];
             for (int i = 0; i < count; i++)
@@ -718,9 +730,11 @@ public sealed class Sequential
 
         public Tensor? Targets { get; }
 
-        public Tensor[] PreActivations { get; }
+        /// <summary>What each layer's generated <c>DenseForward</c> kept for its <c>DenseBackward</c>; reused every step.</summary>
+        public NeuralNetworks.Layers.DenseState?[] DenseStates { get; }
 
-        public Tensor[] Activations { get; }
+        /// <summary>What each layer's activation <c>Forward</c> kept for its <c>Backward</c> (a <c>ReluState</c>, …).</summary>
+        public object?[] ActivationStates { get; }
 
         public Tensor[] OutputAdjoints { get; }
 
