@@ -122,6 +122,53 @@ public sealed class SequentialTests : IDisposable
         Assert.Null(history.Epochs[0].Accuracy);
     }
 
+    private static Tensor OneHot(int[] labels)
+    {
+        var targets = Tensor.Zeros(labels.Length, Classes);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            targets[i, labels[i]] = 1f;
+        }
+        return targets;
+    }
+
+    [Fact]
+    public void Tanh_and_sigmoid_layers_learn_with_categorical_cross_entropy_on_one_hot_targets()
+    {
+        (Tensor x, int[] y) = Blobs();
+        var model = new Sequential(new Dense(8, Activation.Tanh), new Dense(8, Activation.Sigmoid), new Dense(Classes, Activation.Softmax)) { Seed = 6 };
+        model.Compile(Loss.CategoricalCrossEntropy, new Adam(0.01f), [Metric.Accuracy]);
+        Assert.False(model.UsesFusedSoftmaxCrossEntropy);
+
+        TrainingHistory history = model.Fit(x, OneHot(y), epochs: 20, batchSize: 16);
+
+        Assert.True(history.Loss[^1] < history.Loss[0] / 4, $"loss went from {history.Loss[0]} to {history.Loss[^1]}");
+        Assert.True(model.Evaluate(x, OneHot(y)).Accuracy >= 0.95);
+    }
+
+    [Fact]
+    public void The_fused_loss_takes_the_same_step_as_softmax_then_categorical_cross_entropy()
+    {
+        // Softmax's generated backward pass followed by the cross-entropy's gradient must agree with the fused
+        // softmax cross-entropy's gradient (softmax − one-hot) wherever no probability is clipped.
+        (Tensor x, int[] y) = Blobs(perClass: 10);
+        var fused = new Sequential(new Dense(5, Activation.Relu), new Dense(Classes, Activation.Softmax)) { Seed = 21 };
+        var unfused = new Sequential(new Dense(5, Activation.Relu), new Dense(Classes, Activation.Softmax)) { Seed = 21 };
+        fused.Compile(Loss.SparseCategoricalCrossEntropy, new Sgd(learningRate: 1f));
+        unfused.Compile(Loss.CategoricalCrossEntropy, new Sgd(learningRate: 1f));
+
+        TrainingHistory fusedHistory = fused.Fit(x, y, epochs: 1, batchSize: x.Rows);
+        TrainingHistory unfusedHistory = unfused.Fit(x, OneHot(y), epochs: 1, batchSize: x.Rows);
+
+        Assert.Equal(fusedHistory.Loss[0], unfusedHistory.Loss[0], 5);
+        for (int i = 0; i < fused.NamedWeights.Count; i++)
+        {
+            float[] expected = fused.NamedWeights[i].Value.AsSpan().ToArray();
+            float[] actual = unfused.NamedWeights[i].Value.AsSpan().ToArray();
+            Assert.All(expected.Zip(actual), pair => Assert.Equal(pair.First, pair.Second, 4));
+        }
+    }
+
     [Fact]
     public void The_same_seed_gives_bit_identical_weights_and_another_seed_does_not()
     {
