@@ -26,11 +26,11 @@ public static class TransformsPlot
         plot.YLabel("y");
 
         // The original is drawn thick and black, so that each image reads as a move away from it.
-        Add(plot, images.Square, "X: the square", Colors.Black, LinePattern.Solid, 3);
-        Add(plot, images.Translated, "X + 0.2: translation", Colors.C0, LinePattern.Solid, 2);
-        Add(plot, images.Scaled, "S·X: scale by 0.5", Colors.C1, LinePattern.Solid, 2);
-        Add(plot, images.Rotated, "R·X: rotation by 0.175 rad (10°), counter-clockwise", Colors.C2, LinePattern.Solid, 2);
-        Add(plot, images.Affine, "R·X + 0.2: affine (rotation, then translation)", Colors.C3, LinePattern.Solid, 2);
+        Add(plot, images.Square, "X: the square", Colors.Black, 3);
+        Add(plot, images.Translated, "X + 0.2: translation", Colors.C0, 2);
+        Add(plot, images.Scaled, "S·X: scale by 0.5", Colors.C1, 2);
+        Add(plot, images.Rotated, "R·X: rotation by 0.175 rad (10°), counter-clockwise", Colors.C2, 2);
+        Add(plot, images.Affine, "R·X + 0.2: affine (rotation, then translation)", Colors.C3, 2);
 
         plot.Axes.SetLimits(-0.3, 1.5, -0.2, 1.5);
         plot.Axes.SquareUnits();
@@ -38,7 +38,7 @@ public static class TransformsPlot
         plot.SavePng(path, Width, Height);
     }
 
-    private static void Add(Plot plot, AutoDiffGen.Tensors.Tensor points, string label, Color color, LinePattern pattern, float width)
+    private static void Add(Plot plot, AutoDiffGen.Tensors.Tensor points, string label, Color color, float width)
     {
         double[] xs = new double[points.Columns];
         double[] ys = new double[points.Columns];
@@ -51,7 +51,6 @@ public static class TransformsPlot
         var outline = plot.Add.Scatter(xs, ys, color);
         outline.LegendText = label;
         outline.LineWidth = width;
-        outline.LinePattern = pattern;
         outline.MarkerSize = 6;
 
         // The short name sits just outside the shape's corner that started at (1, 1), the third column.

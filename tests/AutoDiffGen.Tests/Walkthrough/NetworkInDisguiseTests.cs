@@ -131,6 +131,17 @@ public class NetworkInDisguiseTests
     }
 
     [Fact]
+    public void The_default_run_has_the_numbers_the_readme_quotes()
+    {
+        DisguiseResult result = NetworkInDisguise.Run(TextWriter.Null);
+
+        // README: "agree to 2.4e-7", "differ by up to 1.2", "7 different slopes".
+        Assert.InRange(result.MaxDifferenceLinear, 0f, 5e-7f);
+        Assert.Equal(1.2, result.MaxDifferenceRelu, 0.05);
+        Assert.Equal(7, result.DistinctSlopesRelu);
+    }
+
+    [Fact]
     public void The_relu_networks_slope_at_minus_one_minus_one_drops_the_first_hidden_unit()
     {
         // The first hidden unit is off at (−1, −1), so dy/dx = W1 with its first column zeroed, times W2:
