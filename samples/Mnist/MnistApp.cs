@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using AutoDiffGen.Data;
 using AutoDiffGen.NeuralNetworks;
+using AutoDiffGen.Samples;
 using AutoDiffGen.Tensors;
 
 namespace MnistSample;
@@ -16,7 +17,7 @@ public static class MnistApp
     /// <summary>Exit code for success, and for <c>--help</c>.</summary>
     public const int Success = 0;
 
-    /// <summary>Exit code when the data cannot be found or training diverges.</summary>
+    /// <summary>Exit code when the data cannot be found, training diverges, or the plot cannot be written.</summary>
     public const int Failure = 1;
 
     /// <summary>Exit code for a bad command line.</summary>
@@ -48,8 +49,8 @@ public static class MnistApp
 
         try
         {
-            Run(options, output);
-            return Success;
+            MnistRun run = Run(options, output, error);
+            return run.PlotFailed ? PlotFile.WriteFailed : Success;
         }
         catch (Exception e) when (e is DatasetNotFoundException or TrainingDivergedException)
         {
@@ -61,11 +62,13 @@ public static class MnistApp
     /// <summary>Loads the data, trains and evaluates with <paramref name="options"/>, and prints the results.</summary>
     /// <param name="options">The settings.</param>
     /// <param name="output">Receives the log, the progress lines and the results.</param>
+    /// <param name="error">Receives the reason when the plot cannot be written.</param>
     /// <returns>The accuracies and the training time.</returns>
-    public static MnistRun Run(MnistOptions options, TextWriter output)
+    public static MnistRun Run(MnistOptions options, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
         if (options.Threads is int threads)
         {
             TensorParallelism.MaxThreads = threads;
@@ -85,8 +88,10 @@ public static class MnistApp
         output.WriteLine(Invariant($"Test: loss {run.TestLoss:0.0000}, accuracy {run.TestAccuracy:0.0000}"));
         if (options.PlotPath is string plotPath)
         {
-            TrainingPlot.Save(plotPath, run.Epochs);
-            output.WriteLine($"Wrote the loss and accuracy per epoch to {Path.GetFullPath(plotPath)}");
+            if (!PlotFile.TryWrite(plotPath, path => TrainingPlot.Save(path, run.Epochs), output, error))
+            {
+                run = run with { PlotFailed = true };
+            }
             output.WriteLine(Invariant(
                 $"Train/test accuracy gap after the last epoch: {run.TrainAccuracy:0.0000} - {run.TestAccuracy:0.0000} = {run.TrainAccuracy - run.TestAccuracy:+0.0000;-0.0000;0.0000}"));
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using AutoDiffGen.Samples;
 
 namespace MnistSample;
 
@@ -151,9 +152,9 @@ public static class MnistCommandLine
                     options = options with { DataDirectory = value };
                     break;
                 default: // --plot
-                    if (string.IsNullOrWhiteSpace(value) || !value.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+                    if (PlotFile.Check(value) is string problem)
                     {
-                        return Fail($"invalid value '{value}' for option '--plot': expected a file name ending in .png");
+                        return Fail(problem);
                     }
                     options = options with { PlotPath = value };
                     break;

@@ -9,4 +9,6 @@ namespace MnistSample;
 /// <param name="TestLoss">The loss on the 10,000 test images after training.</param>
 /// <param name="TestAccuracy">The accuracy on the 10,000 test images after training.</param>
 /// <param name="TrainSeconds">The wall time of the training epochs, data loading and evaluation excluded.</param>
-public sealed record MnistRun(IReadOnlyList<EpochResult> Epochs, double TrainAccuracy, double TestLoss, double TestAccuracy, double TrainSeconds);
+/// <param name="PlotFailed">Whether a plot was asked for and could not be written.</param>
+public sealed record MnistRun(
+    IReadOnlyList<EpochResult> Epochs, double TrainAccuracy, double TestLoss, double TestAccuracy, double TrainSeconds, bool PlotFailed = false);

@@ -3,7 +3,10 @@ using AutoDiffGen.Samples;
 
 namespace ParabolaSample;
 
-/// <summary>The command line of the sample: <c>--steps N</c> and <c>--rate R</c>; runs the descents and returns the exit code.</summary>
+/// <summary>
+/// The command line of the sample: <c>--steps N</c>, <c>--rate R</c> and <c>--plot FILE.png</c>; runs the descents,
+/// draws the parabola's when asked, and returns the exit code.
+/// </summary>
 public static class ParabolaApp
 {
     /// <summary>The number of steps when <c>--steps</c> is not given.</summary>
@@ -21,6 +24,9 @@ public static class ParabolaApp
     /// <summary>Exit code for a bad command line.</summary>
     public const int UsageError = DescentCommandLine.UsageError;
 
+    /// <summary>Exit code when the descents ran but the <c>--plot</c> file could not be written.</summary>
+    public const int PlotWriteFailed = PlotFile.WriteFailed;
+
     private static readonly DescentCommandLine s_commandLine = new("Parabola", "--steps", DefaultSteps, MaxSteps, DefaultRate);
 
     /// <summary>The usage line printed with errors and for <c>--help</c>.</summary>
@@ -28,5 +34,9 @@ public static class ParabolaApp
 
     /// <summary>Runs the sample with command-line <paramref name="args"/>; returns the process exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error) =>
-        s_commandLine.Run(args, output, error, static (writer, steps, rate) => ParabolaDescent.Run(writer, steps, rate));
+        s_commandLine.Run(args, output, error, static (writer, options) =>
+        {
+            ParabolaDemoResult result = ParabolaDescent.Run(writer, options.Count, options.Rate);
+            return path => ParabolaPlot.Save(path, result.Parabola, options.Rate);
+        });
 }

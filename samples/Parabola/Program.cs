@@ -1,5 +1,5 @@
 using System;
 using ParabolaSample;
 
-// Usage: Parabola [--steps N] [--rate R]
+// Usage: Parabola [--steps N] [--rate R] [--plot FILE.png]
 return ParabolaApp.Run(args, Console.Out, Console.Error);

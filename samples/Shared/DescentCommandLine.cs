@@ -7,8 +7,8 @@ namespace AutoDiffGen.Samples;
 
 /// <summary>
 /// The command line that both gradient-descent samples accept: <c>--&lt;count&gt; N</c> (how many steps or epochs),
-/// <c>--rate R</c> and <c>--help</c>, also written as <c>--name=value</c>. Each sample names its count option and
-/// gives its defaults and maximum.
+/// <c>--rate R</c>, <c>--plot FILE.png</c> and <c>--help</c>, also written as <c>--name=value</c>. Each sample names
+/// its count option and gives its defaults and maximum.
 /// </summary>
 /// <remarks>
 /// This file is compiled into each sample (see the samples' project files), so the type is <c>internal</c>: a
@@ -45,7 +45,7 @@ internal sealed class DescentCommandLine
         DefaultRate = defaultRate;
         // Built from the same values the parser uses, so the defaults it shows cannot drift from the real ones.
         Usage = FormattableString.Invariant(
-            $"usage: {program} [{countOption} N] [--rate R]   (defaults: {countOption} {defaultCount} --rate {defaultRate})");
+            $"usage: {program} [{countOption} N] [--rate R] {PlotFile.Usage}   (defaults: {countOption} {defaultCount} --rate {defaultRate})");
     }
 
     /// <summary>The option that sets the number of steps, such as <c>--steps</c>.</summary>
@@ -64,11 +64,19 @@ internal sealed class DescentCommandLine
     public string Usage { get; }
 
     /// <summary>
-    /// Parses <paramref name="args"/>, then either runs <paramref name="run"/> with the count and the rate and returns
+    /// Parses <paramref name="args"/>, then either runs <paramref name="run"/> with the options and returns
     /// <see cref="Success"/>, prints the usage line for <c>--help</c> and returns <see cref="Success"/>, or prints the
     /// error and the usage line to <paramref name="error"/> and returns <see cref="UsageError"/>.
     /// </summary>
-    public int Run(string[] args, TextWriter output, TextWriter error, Action<TextWriter, int, double> run)
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Where the sample prints.</param>
+    /// <param name="error">Where errors go.</param>
+    /// <param name="run">
+    /// Runs the sample and returns how to draw what it computed into a PNG file at a given path. It is called only when
+    /// <c>--plot</c> was given; if the file cannot be written, the error is printed and the exit code is
+    /// <see cref="PlotFile.WriteFailed"/>.
+    /// </param>
+    public int Run(string[] args, TextWriter output, TextWriter error, Func<TextWriter, DescentOptions, Action<string>> run)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
@@ -88,16 +96,22 @@ internal sealed class DescentCommandLine
             return Success;
         }
 
-        run(output, parsed.Options.Count, parsed.Options.Rate);
+        DescentOptions options = parsed.Options;
+        Action<string> draw = run(output, options);
+        if (options.PlotPath is not null && !PlotFile.TryWrite(options.PlotPath, draw, output, error))
+        {
+            return PlotFile.WriteFailed;
+        }
         return Success;
     }
 
-    /// <summary>Parses <c>--&lt;count&gt; N</c>, <c>--rate R</c> (also as <c>--name=value</c>) and <c>--help</c>.</summary>
+    /// <summary>Parses <c>--&lt;count&gt; N</c>, <c>--rate R</c>, <c>--plot FILE.png</c> (also as <c>--name=value</c>) and <c>--help</c>.</summary>
     public ParseResult Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
         int count = DefaultCount;
         double rate = DefaultRate;
+        string? plotPath = null;
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
@@ -116,7 +130,7 @@ internal sealed class DescentCommandLine
             }
 
             bool isCount = name == CountOption;
-            if (!isCount && name != "--rate")
+            if (!isCount && name != "--rate" && name != PlotFile.Option)
             {
                 return Fail($"unknown argument '{arg}'");
             }
@@ -129,7 +143,15 @@ internal sealed class DescentCommandLine
                 value = args[++i];
             }
 
-            if (isCount)
+            if (name == PlotFile.Option)
+            {
+                if (PlotFile.Check(value) is string plotError)
+                {
+                    return Fail(plotError);
+                }
+                plotPath = value;
+            }
+            else if (isCount)
             {
                 if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxCount)
                 {
@@ -142,7 +164,7 @@ internal sealed class DescentCommandLine
                 return Fail($"invalid value '{value}' for option '--rate': expected a number greater than 0, such as 0.1");
             }
         }
-        return new ParseResult(new DescentOptions(count, rate), null);
+        return new ParseResult(new DescentOptions(count, rate, plotPath), null);
     }
 
     private static ParseResult Fail(string message) => new(null, message);
@@ -154,4 +176,5 @@ internal sealed class DescentCommandLine
 /// <summary>The parsed options of a sample.</summary>
 /// <param name="Count">How many steps or epochs of gradient descent to run (at least 1).</param>
 /// <param name="Rate">The learning rate (a finite number greater than 0).</param>
-internal sealed record DescentOptions(int Count, double Rate);
+/// <param name="PlotPath">The PNG file to draw the run into, or null for no picture.</param>
+internal sealed record DescentOptions(int Count, double Rate, string? PlotPath = null);

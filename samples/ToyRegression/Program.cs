@@ -1,5 +1,5 @@
 using System;
 using ToyRegressionSample;
 
-// Usage: ToyRegression [--epochs N] [--rate R]
+// Usage: ToyRegression [--epochs N] [--rate R] [--plot FILE.png]
 return ToyRegressionApp.Run(args, Console.Out, Console.Error);

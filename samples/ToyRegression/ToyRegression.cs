@@ -22,6 +22,10 @@ public sealed record EpochReport(int Epoch, double W, double B, double Mse);
 /// <param name="ClosedFormB">The least-squares bias computed directly.</param>
 /// <param name="ClosedFormMse">The loss at the least-squares solution.</param>
 /// <param name="Reports">The lines of the training log, epoch 0 first.</param>
+/// <param name="History">
+/// W, B and the loss after every epoch, epoch 0 (the start) and the last epoch included; for runs longer than
+/// <see cref="ToyRegression.MaxHistory"/> epochs, after every k-th epoch so that it stays that short. The plot draws it.
+/// </param>
 public sealed record ToyRegressionResult(
     IReadOnlyList<double> InitialPredictions,
     double InitialMse,
@@ -33,7 +37,8 @@ public sealed record ToyRegressionResult(
     double ClosedFormW,
     double ClosedFormB,
     double ClosedFormMse,
-    IReadOnlyList<EpochReport> Reports)
+    IReadOnlyList<EpochReport> Reports,
+    IReadOnlyList<EpochReport> History)
 {
     /// <summary>Whether the trained W and B agree with the least-squares solution to 4 decimals.</summary>
     public bool MatchesClosedForm =>
@@ -61,6 +66,9 @@ public static class ToyRegression
 
     /// <summary>The initial bias.</summary>
     public const double InitialB = 0.0;
+
+    /// <summary>The most epochs <see cref="ToyRegressionResult.History"/> keeps (plus the last one).</summary>
+    public const int MaxHistory = 10_000;
 
     /// <summary>
     /// Prints the first forward pass, trains W and B for <paramref name="epochs"/> epochs of gradient descent with
@@ -95,9 +103,16 @@ public static class ToyRegression
         output.WriteLine(new string('-', 8 + 3 * 10));
         var reports = new List<EpochReport>();
         Report(output, reports, 0, w, b, initialMse);
+        // The gradient call returns the loss before the step, so the history costs no extra pass over the data.
+        int stride = (int)Math.Max(1, ((long)epochs + MaxHistory - 1) / MaxHistory);
+        var history = new List<EpochReport>(Math.Min(epochs, MaxHistory) + 2);
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
-            ToyRegressionModel.MseGradient(w, b, s_x, s_y, out double dW, out double dB);
+            double mseBefore = ToyRegressionModel.MseGradient(w, b, s_x, s_y, out double dW, out double dB);
+            if ((epoch - 1) % stride == 0)
+            {
+                history.Add(new EpochReport(epoch - 1, w, b, mseBefore));
+            }
             w -= rate * dW;
             b -= rate * dB;
             if (epoch % every == 0 || epoch == epochs)
@@ -107,10 +122,11 @@ public static class ToyRegression
         }
 
         double mse = ToyRegressionModel.MseGradient(w, b, s_x, s_y, out double finalDw, out double finalDb);
+        history.Add(new EpochReport(epochs, w, b, mse));
         (double closedW, double closedB) = LeastSquares(s_x, s_y);
         double closedMse = ToyRegressionModel.Mse(closedW, closedB, s_x, s_y);
         var result = new ToyRegressionResult(
-            Array.AsReadOnly(predictions), initialMse, w, b, mse, finalDw, finalDb, closedW, closedB, closedMse, reports.AsReadOnly());
+            Array.AsReadOnly(predictions), initialMse, w, b, mse, finalDw, finalDb, closedW, closedB, closedMse, reports.AsReadOnly(), history.AsReadOnly());
 
         output.WriteLine();
         output.WriteLine(Invariant($"Gradient descent:   W = {Format4(w)}, B = {Format4(b)}, MSE = {Format4(mse)}  (gradient there: dMSE/dW = {finalDw:G3}, dMSE/dB = {finalDb:G3})"));

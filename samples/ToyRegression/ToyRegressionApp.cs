@@ -3,7 +3,10 @@ using AutoDiffGen.Samples;
 
 namespace ToyRegressionSample;
 
-/// <summary>The command line of the sample: <c>--epochs N</c> and <c>--rate R</c>; trains and returns the exit code.</summary>
+/// <summary>
+/// The command line of the sample: <c>--epochs N</c>, <c>--rate R</c> and <c>--plot FILE.png</c>; trains, draws the fit
+/// and the loss when asked, and returns the exit code.
+/// </summary>
 public static class ToyRegressionApp
 {
     /// <summary>The number of epochs when <c>--epochs</c> is not given.</summary>
@@ -21,6 +24,9 @@ public static class ToyRegressionApp
     /// <summary>Exit code for a bad command line.</summary>
     public const int UsageError = DescentCommandLine.UsageError;
 
+    /// <summary>Exit code when training ran but the <c>--plot</c> file could not be written.</summary>
+    public const int PlotWriteFailed = PlotFile.WriteFailed;
+
     private static readonly DescentCommandLine s_commandLine = new("ToyRegression", "--epochs", DefaultEpochs, MaxEpochs, DefaultRate);
 
     /// <summary>The usage line printed with errors and for <c>--help</c>.</summary>
@@ -28,5 +34,9 @@ public static class ToyRegressionApp
 
     /// <summary>Runs the sample with command-line <paramref name="args"/>; returns the process exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error) =>
-        s_commandLine.Run(args, output, error, static (writer, epochs, rate) => ToyRegression.Run(writer, epochs, rate));
+        s_commandLine.Run(args, output, error, static (writer, options) =>
+        {
+            ToyRegressionResult result = ToyRegression.Run(writer, options.Count, options.Rate);
+            return path => ToyRegressionPlot.Save(path, result, options.Rate);
+        });
 }

@@ -237,6 +237,8 @@ public class SampleTests
     [InlineData("Parabola", "--steps=1000001", "--steps", "1000001")]
     [InlineData("ToyRegression", "--epochs -5", "--epochs", "-5")]
     [InlineData("ToyRegression", "--epochs=2.5", "--epochs", "2.5")]
+    [InlineData("Parabola", "--plot steps.txt", "--plot", "steps.txt")]
+    [InlineData("ToyRegression", "--plot=fit.jpg", "--plot", "fit.jpg")]
     public void Bad_option_value_exits_with_code_2_and_names_the_option_and_the_value(string sample, string commandLine, string option, string value)
     {
         AppRun run = RunApp(sample, commandLine);
@@ -262,8 +264,8 @@ public class SampleTests
     }
 
     [Theory]
-    [InlineData("Parabola", "usage: Parabola [--steps N] [--rate R]   (defaults: --steps 20 --rate 0.1)")]
-    [InlineData("ToyRegression", "usage: ToyRegression [--epochs N] [--rate R]   (defaults: --epochs 2000 --rate 0.1)")]
+    [InlineData("Parabola", "usage: Parabola [--steps N] [--rate R] [--plot FILE.png]   (defaults: --steps 20 --rate 0.1)")]
+    [InlineData("ToyRegression", "usage: ToyRegression [--epochs N] [--rate R] [--plot FILE.png]   (defaults: --epochs 2000 --rate 0.1)")]
     public void Help_exits_with_code_0_and_prints_the_usage(string sample, string usage)
     {
         AppRun run = RunApp(sample, "--help");
