@@ -53,8 +53,8 @@ internal enum GemmKernel
 /// </para>
 /// <para>
 /// A is read where it lies, with no packing: its rows for A·B and A·Bᵀ (<see cref="GemmMicroKernels.RowStrip"/>),
-/// its columns for Aᵀ·B (<see cref="GemmMicroKernels.ColumnStrip"/>). Only a last tile with fewer than 6 rows copies
-/// its rows into a zero-padded strip, so no read goes past the end of A.
+/// its columns for Aᵀ·B (<see cref="GemmMicroKernels.ColumnStrip"/>). Tiles at the bottom are shorter rather than
+/// padded, so no read goes past the end of A; tiles at the right edge are computed into scratch and the valid part copied.
 /// </para>
 /// <para>
 /// Reproducibility: the reduction is split the same way for every thread count (it depends on k alone) and never
@@ -200,7 +200,7 @@ internal static unsafe class GemmEngine
             }
             int panelWidth = PanelWidth(kernel);
             int columnPanels = DivideRoundingUp(n, panelWidth);
-            int rowTiles = DivideRoundingUp(m, GemmMicroKernels.Rows);
+            int rowTiles = DivideRoundingUp(m, GemmMicroKernels.MaxRows);
             int wantedItems = threads * ItemsPerThread;
             int columnChunks;
             int rowChunks;
@@ -216,7 +216,7 @@ internal static unsafe class GemmEngine
                 rowChunks = Math.Min(rowTiles, wantedItems);
             }
             int columnChunk = DivideRoundingUp(columnPanels, columnChunks) * panelWidth;
-            int rowChunk = DivideRoundingUp(rowTiles, rowChunks) * GemmMicroKernels.Rows;
+            int rowChunk = DivideRoundingUp(rowTiles, rowChunks) * GemmMicroKernels.MaxRows;
             columnChunks = DivideRoundingUp(n, columnChunk);
             rowChunks = DivideRoundingUp(m, rowChunk);
             threads = Math.Min(threads, rowChunks * columnChunks);
@@ -262,30 +262,20 @@ internal static unsafe class GemmEngine
         where TVector : unmanaged
         where TOps : IGemmVector<TVector>
     {
-        const int tileRows = GemmMicroKernels.Rows;
+        const int maxTileRows = GemmMicroKernels.MaxRows;
         int panelWidth = 2 * TOps.Count;
-        int m = problem.M;
-        int k = problem.K;
         int n = problem.N;
         // Equal reduction chunks (784 = 4 × 196 rather than 3 × 256 + 16); this depends on k alone, never on the split.
-        int depthChunks = DivideRoundingUp(k, DepthBlock);
-        int depthChunk = DivideRoundingUp(k, depthChunks);
+        int depthChunks = DivideRoundingUp(problem.K, DepthBlock);
+        int depthChunk = DivideRoundingUp(problem.K, depthChunks);
         int columnBlock = Math.Min(ColumnBlock, RoundUp(columnEnd - columnStart, panelWidth));
         float* packedB = scratch.PackedB(depthChunk * columnBlock);
-        float* tailStrip = scratch.TailStrip(tileRows * depthChunk);
-        float* tile = scratch.Tile(tileRows * panelWidth);
-        // Only the item holding the last rows can have a short last tile.
-        int fullRowEnd = rowStart + (rowEnd - rowStart) / tileRows * tileRows;
-        int tailRows = rowEnd - fullRowEnd;
+        float* edgeTile = scratch.EdgeTile(maxTileRows * panelWidth);
 
-        for (int p0 = 0; p0 < k; p0 += depthChunk)
+        for (int p0 = 0; p0 < problem.K; p0 += depthChunk)
         {
-            int depth = Math.Min(depthChunk, k - p0);
+            int depth = Math.Min(depthChunk, problem.K - p0);
             bool overwrite = p0 == 0 && !problem.Accumulate;
-            if (tailRows > 0)
-            {
-                PackTailStrip(problem, fullRowEnd, tailRows, p0, depth, tailStrip);
-            }
             for (int j0 = columnStart; j0 < columnEnd; j0 += columnBlock)
             {
                 int blockColumns = Math.Min(columnBlock, columnEnd - j0);
@@ -299,33 +289,79 @@ internal static unsafe class GemmEngine
                         float* bPanel = packedB + panel * depth * panelWidth;
                         int j = j0 + panel * panelWidth;
                         int panelColumns = Math.Min(panelWidth, j0 + blockColumns - j);
-                        for (int i = i0; i < blockRowEnd; i += tileRows)
+                        int rows;
+                        for (int i = i0; i < blockRowEnd; i += rows)
                         {
-                            int rows = Math.Min(tileRows, blockRowEnd - i);
-                            bool whole = rows == tileRows && panelColumns == panelWidth;
-                            float* c = whole ? problem.C + (nint)i * n + j : tile;
-                            nint cRowStride = whole ? n : panelWidth;
-                            bool overwriteTile = overwrite || !whole;
-                            if (rows < tileRows)
+                            rows = TileRows(blockRowEnd - i);
+                            float* c = problem.C + (nint)i * n + j;
+                            if (panelColumns == panelWidth)
                             {
-                                GemmMicroKernels.ColumnStrip<TVector, TOps>(tailStrip, tileRows, bPanel, depth, c, cRowStride, overwriteTile);
-                            }
-                            else if (problem.Layout == GemmLayout.AtB)
-                            {
-                                GemmMicroKernels.ColumnStrip<TVector, TOps>(problem.A + (nint)p0 * m + i, m, bPanel, depth, c, cRowStride, overwriteTile);
+                                Tile<TVector, TOps>(problem, i, rows, p0, depth, bPanel, c, n, overwrite);
                             }
                             else
                             {
-                                GemmMicroKernels.RowStrip<TVector, TOps>(problem.A + (nint)i * k + p0, k, bPanel, depth, c, cRowStride, overwriteTile);
-                            }
-                            if (!whole)
-                            {
-                                MergeTile(tile, panelWidth, problem.C + (nint)i * n + j, n, rows, panelColumns, overwrite);
+                                // A tile cut off by the right edge goes through scratch, so that no store passes the end of a row.
+                                Tile<TVector, TOps>(problem, i, rows, p0, depth, bPanel, edgeTile, panelWidth, overwrite: true);
+                                MergeTile(edgeTile, panelWidth, c, n, rows, panelColumns, overwrite);
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The height of the next tile when <paramref name="remaining"/> rows are left: 6 where possible, but 8 rows as
+    /// 4 + 4 (not 6 + 2) and 7 as 3 + 4, because a tile under 4 rows has too few sums to keep both FMA units busy.
+    /// </summary>
+    private static int TileRows(int remaining) => remaining <= GemmMicroKernels.MaxRows ? remaining
+        : remaining - GemmMicroKernels.MaxRows >= 4 ? GemmMicroKernels.MaxRows
+        : remaining - 4;
+
+    /// <summary>One tile of <paramref name="rows"/> rows starting at row <paramref name="i"/>, reading A where it lies.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TVector, TOps>(in GemmProblem problem, int i, int rows, int p0, int depth, float* bPanel, float* c, nint cRowStride, bool overwrite)
+        where TVector : unmanaged
+        where TOps : IGemmVector<TVector>
+    {
+        switch (rows)
+        {
+            case 6:
+                Tile<TVector, TOps, SixRows>(problem, i, p0, depth, bPanel, c, cRowStride, overwrite);
+                break;
+            case 5:
+                Tile<TVector, TOps, FiveRows>(problem, i, p0, depth, bPanel, c, cRowStride, overwrite);
+                break;
+            case 4:
+                Tile<TVector, TOps, FourRows>(problem, i, p0, depth, bPanel, c, cRowStride, overwrite);
+                break;
+            case 3:
+                Tile<TVector, TOps, ThreeRows>(problem, i, p0, depth, bPanel, c, cRowStride, overwrite);
+                break;
+            case 2:
+                Tile<TVector, TOps, TwoRows>(problem, i, p0, depth, bPanel, c, cRowStride, overwrite);
+                break;
+            default:
+                Tile<TVector, TOps, OneRow>(problem, i, p0, depth, bPanel, c, cRowStride, overwrite);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<TVector, TOps, TRows>(in GemmProblem problem, int i, int p0, int depth, float* bPanel, float* c, nint cRowStride, bool overwrite)
+        where TVector : unmanaged
+        where TOps : IGemmVector<TVector>
+        where TRows : ITileRows
+    {
+        if (problem.Layout == GemmLayout.AtB)
+        {
+            // A is k × m: row i of Aᵀ is column i of A, whose value for p sits at A[p × m + i].
+            GemmMicroKernels.ColumnStrip<TVector, TOps, TRows>(problem.A + (nint)p0 * problem.M + i, problem.M, bPanel, depth, c, cRowStride, overwrite);
+        }
+        else
+        {
+            GemmMicroKernels.RowStrip<TVector, TOps, TRows>(problem.A + (nint)i * problem.K + p0, problem.K, bPanel, depth, c, cRowStride, overwrite);
         }
     }
 
@@ -354,7 +390,9 @@ internal static unsafe class GemmEngine
         }
     }
 
+
     /// <summary>Row-major B, whole panels: walks B row by row (sequential reads the prefetcher follows), scattering each row over the panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackWholePanels<TVector, TOps>(float* source, nint sourceRowStride, int depth, int panels, float* packed)
         where TVector : unmanaged
         where TOps : IGemmVector<TVector>
@@ -378,6 +416,7 @@ internal static unsafe class GemmEngine
     }
 
     /// <summary>Row-major B, the last panel, narrower than a whole one: zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackLastPanel(float* source, nint sourceRowStride, int depth, int columns, int panelWidth, float* packed)
     {
         for (int p = 0; p < depth; p++)
@@ -396,7 +435,28 @@ internal static unsafe class GemmEngine
         for (int j0 = 0; j0 < columns; j0 += panelWidth)
         {
             int panelColumns = Math.Min(panelWidth, columns - j0);
-            for (int jj = 0; jj < panelColumns; jj++)
+            int jj = 0;
+            if (Avx.IsSupported)
+            {
+                // Eight rows at a time, transposed in 8 × 8 blocks in registers: far fewer loads and stores than one float at a time.
+                for (; jj + 8 <= panelColumns; jj += 8)
+                {
+                    float* rows = source + (j0 + jj) * sourceRowStride;
+                    int p = 0;
+                    for (; p + 8 <= depth; p += 8)
+                    {
+                        Transpose8x8(rows + p, sourceRowStride, packed + p * panelWidth + jj, panelWidth);
+                    }
+                    for (; p < depth; p++)
+                    {
+                        for (int r = 0; r < 8; r++)
+                        {
+                            packed[p * panelWidth + jj + r] = rows[r * sourceRowStride + p];
+                        }
+                    }
+                }
+            }
+            for (; jj < panelColumns; jj++)
             {
                 float* row = source + (j0 + jj) * sourceRowStride;
                 for (int p = 0; p < depth; p++)
@@ -404,7 +464,7 @@ internal static unsafe class GemmEngine
                     packed[p * panelWidth + jj] = row[p];
                 }
             }
-            for (int jj = panelColumns; jj < panelWidth; jj++)
+            for (; jj < panelWidth; jj++)
             {
                 for (int p = 0; p < depth; p++)
                 {
@@ -415,21 +475,48 @@ internal static unsafe class GemmEngine
         }
     }
 
-    /// <summary>Copies the last <paramref name="rows"/> (fewer than 6) rows of op(A) into a zero-padded strip, 6 values per p.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackTailStrip(in GemmProblem problem, int i0, int rows, int p0, int depth, float* strip)
+    /// <summary>
+    /// Writes the transpose of the 8 × 8 block at <paramref name="source"/> (rows <paramref name="sourceRowStride"/>
+    /// apart) to <paramref name="destination"/> (rows <paramref name="destinationRowStride"/> apart), with AVX shuffles.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* source, nint sourceRowStride, float* destination, nint destinationRowStride)
     {
-        const int tileRows = GemmMicroKernels.Rows;
-        new Span<float>(strip, tileRows * depth).Clear();
-        for (int r = 0; r < rows; r++)
-        {
-            for (int p = 0; p < depth; p++)
-            {
-                strip[p * tileRows + r] = problem.Layout == GemmLayout.AtB
-                    ? problem.A[(nint)(p0 + p) * problem.M + i0 + r]
-                    : problem.A[(nint)(i0 + r) * problem.K + p0 + p];
-            }
-        }
+        Vector256<float> r0 = Avx.LoadVector256(source);
+        Vector256<float> r1 = Avx.LoadVector256(source + sourceRowStride);
+        Vector256<float> r2 = Avx.LoadVector256(source + 2 * sourceRowStride);
+        Vector256<float> r3 = Avx.LoadVector256(source + 3 * sourceRowStride);
+        Vector256<float> r4 = Avx.LoadVector256(source + 4 * sourceRowStride);
+        Vector256<float> r5 = Avx.LoadVector256(source + 5 * sourceRowStride);
+        Vector256<float> r6 = Avx.LoadVector256(source + 6 * sourceRowStride);
+        Vector256<float> r7 = Avx.LoadVector256(source + 7 * sourceRowStride);
+        // Interleave pairs of rows: t0 = a0 b0 a1 b1 | a4 b4 a5 b5, t1 = a2 b2 a3 b3 | a6 b6 a7 b7, ...
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1);
+        Vector256<float> t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3);
+        Vector256<float> t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5);
+        Vector256<float> t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7);
+        Vector256<float> t7 = Avx.UnpackHigh(r6, r7);
+        // Then quads: s0 = a0 b0 c0 d0 | a4 b4 c4 d4, s1 = a1 b1 c1 d1 | a5 b5 c5 d5, ...
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44);
+        Vector256<float> s1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44);
+        Vector256<float> s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44);
+        Vector256<float> s5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44);
+        Vector256<float> s7 = Avx.Shuffle(t5, t7, 0xEE);
+        // Then join the 128-bit halves of rows 0-3 and 4-7: column q of the block becomes row q of the destination.
+        Avx.Store(destination, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(destination + destinationRowStride, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(destination + 2 * destinationRowStride, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(destination + 3 * destinationRowStride, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(destination + 4 * destinationRowStride, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(destination + 5 * destinationRowStride, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(destination + 6 * destinationRowStride, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(destination + 7 * destinationRowStride, Avx.Permute2x128(s3, s7, 0x31));
     }
 
     /// <summary>Stores or adds the valid corner of an edge tile computed into scratch; the same float operations as a whole tile.</summary>
@@ -458,14 +545,11 @@ internal static unsafe class GemmEngine
     private sealed class GemmScratch
     {
         private Buffer _packedB;
-        private Buffer _tailStrip;
-        private Buffer _tile;
+        private Buffer _edgeTile;
 
         public float* PackedB(int length) => _packedB.Get(length);
 
-        public float* TailStrip(int length) => _tailStrip.Get(length);
-
-        public float* Tile(int length) => _tile.Get(length);
+        public float* EdgeTile(int length) => _edgeTile.Get(length);
 
         private struct Buffer
         {

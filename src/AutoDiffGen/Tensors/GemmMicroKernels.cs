@@ -78,23 +78,49 @@ internal readonly unsafe struct ScalarOps : IGemmVector<float>
     public static float Add(float left, float right) => left + right;
 }
 
+/// <summary>A tile height, as a type so that each height gets its own compiled kernel with the unused rows removed.</summary>
+internal interface ITileRows
+{
+    /// <summary>Rows of C in the tile, 1 to <see cref="GemmMicroKernels.MaxRows"/>.</summary>
+    static abstract int Count { get; }
+}
+
+#pragma warning disable CS1591 // Six one-line tile heights.
+internal readonly struct OneRow : ITileRows { public static int Count => 1; }
+internal readonly struct TwoRows : ITileRows { public static int Count => 2; }
+internal readonly struct ThreeRows : ITileRows { public static int Count => 3; }
+internal readonly struct FourRows : ITileRows { public static int Count => 4; }
+internal readonly struct FiveRows : ITileRows { public static int Count => 5; }
+internal readonly struct SixRows : ITileRows { public static int Count => 6; }
+#pragma warning restore CS1591
+
 /// <summary>
-/// The register-tiled inner loops of <see cref="GemmEngine"/>: each computes one <see cref="Rows"/> × (2 ×
-/// <c>TOps.Count</c>) tile of C from a strip of A and a packed panel of B, keeping the tile in 12 registers.
+/// The register-tiled inner loops of <see cref="GemmEngine"/>: each computes one tile of C, up to
+/// <see cref="MaxRows"/> rows × (2 × <c>TOps.Count</c>) columns, from a strip of A and a packed panel of B, keeping
+/// the tile in registers.
 /// </summary>
 /// <remarks>
-/// Every element of the tile is summed the same way, however large the tile or the problem: start from zero, add
+/// <para>
+/// Every element of a tile is summed the same way, whatever the tile's size or place: start from zero, add
 /// A[i, p] × B[p, j] for p in order with one (fused) multiply-add each, then store the sum into C or add it to C.
-/// That is what makes results independent of tiling edges and thread counts. The packed B panel holds, for each p,
-/// the tile's 2 × Count values of row p of B side by side.
+/// That is what makes results independent of tiling edges and thread counts.
+/// </para>
+/// <para>
+/// The packed B panel holds, for each p, the tile's 2 × Count values of row p of B side by side. Each height
+/// <c>TRows</c> compiles separately and the JIT drops the code for rows past it, so short tiles at
+/// the bottom of C read no row of A that does not exist and waste no arithmetic.
+/// </para>
 /// </remarks>
 internal static unsafe class GemmMicroKernels
 {
-    /// <summary>Rows of C per tile: 6 rows × 2 vectors = 12 accumulators, plus 2 for B and 1 for A, fill 15 of 16 AVX2 registers.</summary>
-    public const int Rows = 6;
+    /// <summary>
+    /// The tallest tile: 6 rows × 2 vectors = 12 accumulators, plus 2 for B and 1 for A, fill 15 of the 16 AVX2
+    /// registers; 12 independent sums also hide the 4-cycle latency of two FMA units.
+    /// </summary>
+    public const int MaxRows = 6;
 
     /// <summary>
-    /// A tile whose strip of A is six rows of a row-major matrix: A[r, p] at <paramref name="a"/>[r × <paramref name="aRowStride"/> + p].
+    /// A tile whose strip of A is rows of a row-major matrix: A[r, p] at <paramref name="a"/>[r × <paramref name="aRowStride"/> + p].
     /// </summary>
     /// <param name="a">A[0, 0] of the tile.</param>
     /// <param name="aRowStride">Floats from one row of A to the next.</param>
@@ -104,14 +130,15 @@ internal static unsafe class GemmMicroKernels
     /// <param name="cRowStride">Floats from one row of C to the next.</param>
     /// <param name="overwrite">True: C = sum; false: C += sum.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void RowStrip<TVector, TOps>(float* a, nint aRowStride, float* bPanel, int depth, float* c, nint cRowStride, bool overwrite)
+    public static void RowStrip<TVector, TOps, TRows>(float* a, nint aRowStride, float* bPanel, int depth, float* c, nint cRowStride, bool overwrite)
         where TVector : unmanaged
         where TOps : IGemmVector<TVector>
+        where TRows : ITileRows
     {
         TVector c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         TVector c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         float* a0 = a;
-        float* a1 = a + aRowStride;
+        float* a1 = a0 + aRowStride;
         float* a2 = a1 + aRowStride;
         float* a3 = a2 + aRowStride;
         float* a4 = a3 + aRowStride;
@@ -126,28 +153,43 @@ internal static unsafe class GemmMicroKernels
             TVector x = TOps.Broadcast(a0[p]);
             c00 = TOps.MultiplyAdd(x, b0, c00);
             c01 = TOps.MultiplyAdd(x, b1, c01);
-            x = TOps.Broadcast(a1[p]);
-            c10 = TOps.MultiplyAdd(x, b0, c10);
-            c11 = TOps.MultiplyAdd(x, b1, c11);
-            x = TOps.Broadcast(a2[p]);
-            c20 = TOps.MultiplyAdd(x, b0, c20);
-            c21 = TOps.MultiplyAdd(x, b1, c21);
-            x = TOps.Broadcast(a3[p]);
-            c30 = TOps.MultiplyAdd(x, b0, c30);
-            c31 = TOps.MultiplyAdd(x, b1, c31);
-            x = TOps.Broadcast(a4[p]);
-            c40 = TOps.MultiplyAdd(x, b0, c40);
-            c41 = TOps.MultiplyAdd(x, b1, c41);
-            x = TOps.Broadcast(a5[p]);
-            c50 = TOps.MultiplyAdd(x, b0, c50);
-            c51 = TOps.MultiplyAdd(x, b1, c51);
+            if (TRows.Count > 1)
+            {
+                x = TOps.Broadcast(a1[p]);
+                c10 = TOps.MultiplyAdd(x, b0, c10);
+                c11 = TOps.MultiplyAdd(x, b1, c11);
+            }
+            if (TRows.Count > 2)
+            {
+                x = TOps.Broadcast(a2[p]);
+                c20 = TOps.MultiplyAdd(x, b0, c20);
+                c21 = TOps.MultiplyAdd(x, b1, c21);
+            }
+            if (TRows.Count > 3)
+            {
+                x = TOps.Broadcast(a3[p]);
+                c30 = TOps.MultiplyAdd(x, b0, c30);
+                c31 = TOps.MultiplyAdd(x, b1, c31);
+            }
+            if (TRows.Count > 4)
+            {
+                x = TOps.Broadcast(a4[p]);
+                c40 = TOps.MultiplyAdd(x, b0, c40);
+                c41 = TOps.MultiplyAdd(x, b1, c41);
+            }
+            if (TRows.Count > 5)
+            {
+                x = TOps.Broadcast(a5[p]);
+                c50 = TOps.MultiplyAdd(x, b0, c50);
+                c51 = TOps.MultiplyAdd(x, b1, c51);
+            }
         }
-        WriteTile<TVector, TOps>(c, cRowStride, overwrite, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+        WriteTile<TVector, TOps, TRows>(c, cRowStride, overwrite, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
     }
 
     /// <summary>
-    /// A tile whose strip of A stores the six values of each p side by side: A[r, p] at <paramref name="a"/>[p × <paramref name="aDepthStride"/> + r].
-    /// That is a packed strip (stride 6) and also the columns of a matrix used transposed (stride = its row length).
+    /// A tile whose strip of A stores the values of each p side by side: A[r, p] at <paramref name="a"/>[p × <paramref name="aDepthStride"/> + r].
+    /// These are the columns of a matrix used transposed (stride = its row length).
     /// </summary>
     /// <param name="a">A[0, 0] of the tile.</param>
     /// <param name="aDepthStride">Floats from one p to the next.</param>
@@ -157,9 +199,10 @@ internal static unsafe class GemmMicroKernels
     /// <param name="cRowStride">Floats from one row of C to the next.</param>
     /// <param name="overwrite">True: C = sum; false: C += sum.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ColumnStrip<TVector, TOps>(float* a, nint aDepthStride, float* bPanel, int depth, float* c, nint cRowStride, bool overwrite)
+    public static void ColumnStrip<TVector, TOps, TRows>(float* a, nint aDepthStride, float* bPanel, int depth, float* c, nint cRowStride, bool overwrite)
         where TVector : unmanaged
         where TOps : IGemmVector<TVector>
+        where TRows : ITileRows
     {
         TVector c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         TVector c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -173,39 +216,70 @@ internal static unsafe class GemmMicroKernels
             TVector x = TOps.Broadcast(a[0]);
             c00 = TOps.MultiplyAdd(x, b0, c00);
             c01 = TOps.MultiplyAdd(x, b1, c01);
-            x = TOps.Broadcast(a[1]);
-            c10 = TOps.MultiplyAdd(x, b0, c10);
-            c11 = TOps.MultiplyAdd(x, b1, c11);
-            x = TOps.Broadcast(a[2]);
-            c20 = TOps.MultiplyAdd(x, b0, c20);
-            c21 = TOps.MultiplyAdd(x, b1, c21);
-            x = TOps.Broadcast(a[3]);
-            c30 = TOps.MultiplyAdd(x, b0, c30);
-            c31 = TOps.MultiplyAdd(x, b1, c31);
-            x = TOps.Broadcast(a[4]);
-            c40 = TOps.MultiplyAdd(x, b0, c40);
-            c41 = TOps.MultiplyAdd(x, b1, c41);
-            x = TOps.Broadcast(a[5]);
-            c50 = TOps.MultiplyAdd(x, b0, c50);
-            c51 = TOps.MultiplyAdd(x, b1, c51);
+            if (TRows.Count > 1)
+            {
+                x = TOps.Broadcast(a[1]);
+                c10 = TOps.MultiplyAdd(x, b0, c10);
+                c11 = TOps.MultiplyAdd(x, b1, c11);
+            }
+            if (TRows.Count > 2)
+            {
+                x = TOps.Broadcast(a[2]);
+                c20 = TOps.MultiplyAdd(x, b0, c20);
+                c21 = TOps.MultiplyAdd(x, b1, c21);
+            }
+            if (TRows.Count > 3)
+            {
+                x = TOps.Broadcast(a[3]);
+                c30 = TOps.MultiplyAdd(x, b0, c30);
+                c31 = TOps.MultiplyAdd(x, b1, c31);
+            }
+            if (TRows.Count > 4)
+            {
+                x = TOps.Broadcast(a[4]);
+                c40 = TOps.MultiplyAdd(x, b0, c40);
+                c41 = TOps.MultiplyAdd(x, b1, c41);
+            }
+            if (TRows.Count > 5)
+            {
+                x = TOps.Broadcast(a[5]);
+                c50 = TOps.MultiplyAdd(x, b0, c50);
+                c51 = TOps.MultiplyAdd(x, b1, c51);
+            }
             a += aDepthStride;
         }
-        WriteTile<TVector, TOps>(c, cRowStride, overwrite, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+        WriteTile<TVector, TOps, TRows>(c, cRowStride, overwrite, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteTile<TVector, TOps>(float* c, nint cRowStride, bool overwrite,
+    private static void WriteTile<TVector, TOps, TRows>(float* c, nint cRowStride, bool overwrite,
         TVector c00, TVector c01, TVector c10, TVector c11, TVector c20, TVector c21,
         TVector c30, TVector c31, TVector c40, TVector c41, TVector c50, TVector c51)
         where TVector : unmanaged
         where TOps : IGemmVector<TVector>
+        where TRows : ITileRows
     {
         WriteRow<TVector, TOps>(c, overwrite, c00, c01);
-        WriteRow<TVector, TOps>(c + cRowStride, overwrite, c10, c11);
-        WriteRow<TVector, TOps>(c + 2 * cRowStride, overwrite, c20, c21);
-        WriteRow<TVector, TOps>(c + 3 * cRowStride, overwrite, c30, c31);
-        WriteRow<TVector, TOps>(c + 4 * cRowStride, overwrite, c40, c41);
-        WriteRow<TVector, TOps>(c + 5 * cRowStride, overwrite, c50, c51);
+        if (TRows.Count > 1)
+        {
+            WriteRow<TVector, TOps>(c + cRowStride, overwrite, c10, c11);
+        }
+        if (TRows.Count > 2)
+        {
+            WriteRow<TVector, TOps>(c + 2 * cRowStride, overwrite, c20, c21);
+        }
+        if (TRows.Count > 3)
+        {
+            WriteRow<TVector, TOps>(c + 3 * cRowStride, overwrite, c30, c31);
+        }
+        if (TRows.Count > 4)
+        {
+            WriteRow<TVector, TOps>(c + 4 * cRowStride, overwrite, c40, c41);
+        }
+        if (TRows.Count > 5)
+        {
+            WriteRow<TVector, TOps>(c + 5 * cRowStride, overwrite, c50, c51);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
