@@ -126,11 +126,23 @@ public static class Gemm
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
-        (string rowsOfA, string columnsOfA) = layout == GemmLayout.AtB ? ("k", "m") : ("m", "k");
-        (string rowsOfB, string columnsOfB) = layout == GemmLayout.ABt ? ("n", "k") : ("k", "n");
-        RequireLength(a.Length, nameof(a), "A", rowsOfA, columnsOfA, m, k, n);
-        RequireLength(b.Length, nameof(b), "B", rowsOfB, columnsOfB, m, k, n);
-        RequireLength(c.Length, nameof(c), "C", "m", "n", m, k, n);
+        if (layout == GemmLayout.AtB)
+        {
+            RequireLength(a.Length, nameof(a), "A is k × m", k, m);
+        }
+        else
+        {
+            RequireLength(a.Length, nameof(a), "A is m × k", m, k);
+        }
+        if (layout == GemmLayout.ABt)
+        {
+            RequireLength(b.Length, nameof(b), "B is n × k", n, k);
+        }
+        else
+        {
+            RequireLength(b.Length, nameof(b), "B is k × n", k, n);
+        }
+        RequireLength(c.Length, nameof(c), "C is m × n", m, n);
         // Overlaps is false for empty spans, so a zero-sized product with empty spans is fine.
         if (c.Overlaps(a) || c.Overlaps(b))
         {
@@ -139,21 +151,12 @@ public static class Gemm
         GemmEngine.Multiply(layout, a, b, c, m, k, n, accumulate, maxThreads, kernel);
     }
 
-    private static void RequireLength(int length, string parameterName, string matrix, string rows, string columns, int m, int k, int n)
+    private static void RequireLength(int length, string parameterName, string shape, int rows, int columns)
     {
-        long expected = (long)Dimension(rows, m, k, n) * Dimension(columns, m, k, n);
+        long expected = (long)rows * columns;
         if (length != expected)
         {
-            throw new ArgumentException(
-                $"{matrix} is {rows} × {columns} = {Dimension(rows, m, k, n)} × {Dimension(columns, m, k, n)} = {expected} elements (m = {m}, k = {k}, n = {n}), but its span has {length}.",
-                parameterName);
+            throw new ArgumentException($"{shape} = {rows} × {columns} = {expected} elements, but its span has {length}.", parameterName);
         }
     }
-
-    private static int Dimension(string name, int m, int k, int n) => name switch
-    {
-        "m" => m,
-        "k" => k,
-        _ => n,
-    };
 }

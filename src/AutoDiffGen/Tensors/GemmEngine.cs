@@ -236,6 +236,12 @@ internal static unsafe class GemmEngine
         public static void Run(in GemmProblem problem, in WorkSplit split)
         {
             GemmJob job = t_job ??= new GemmJob();
+            // The previous call's helper may be a few instructions from letting go; give it a moment.
+            SpinWait spin = default;
+            while (job.IsHeld && !spin.NextSpinWillYield)
+            {
+                spin.SpinOnce();
+            }
             if (job.IsHeld)
             {
                 // A pool thread queued by the previous call has not even started: the pool is busy or the machine is

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AutoDiffGen.Tensors;
 
@@ -137,6 +138,7 @@ internal static unsafe class GemmMicroKernels
     {
         TVector c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         TVector c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        PrefetchTile<TRows>(c, cRowStride, 2 * TOps.Count);
         float* a0 = a;
         float* a1 = a0 + aRowStride;
         float* a2 = a1 + aRowStride;
@@ -206,6 +208,7 @@ internal static unsafe class GemmMicroKernels
     {
         TVector c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         TVector c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        PrefetchTile<TRows>(c, cRowStride, 2 * TOps.Count);
         float* b = bPanel;
         int width = TOps.Count;
         for (int p = 0; p < depth; p++)
@@ -249,6 +252,26 @@ internal static unsafe class GemmMicroKernels
             a += aDepthStride;
         }
         WriteTile<TVector, TOps, TRows>(c, cRowStride, overwrite, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+    }
+
+    /// <summary>
+    /// Asks for the tile's rows of C (each may straddle two cache lines) to be brought into cache while the sums are
+    /// computed, so that adding to C, or writing it, does not wait for memory at the end. A hint: x86 only, no effect elsewhere.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile<TRows>(float* c, nint cRowStride, int rowWidth)
+        where TRows : ITileRows
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+        for (int r = 0; r < TRows.Count; r++)
+        {
+            float* row = c + r * cRowStride;
+            Sse.Prefetch0(row);
+            Sse.Prefetch0(row + rowWidth - 1);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
