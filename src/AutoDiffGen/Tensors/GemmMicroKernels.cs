@@ -255,7 +255,7 @@ internal static unsafe class GemmMicroKernels
     }
 
     /// <summary>
-    /// Asks for the tile's rows of C (each may straddle two cache lines) to be brought into cache while the sums are
+    /// Asks for the tile's rows of C (each may straddle one more cache line than it fills) to be brought into cache while the sums are
     /// computed, so that adding to C, or writing it, does not wait for memory at the end. A hint: x86 only, no effect elsewhere.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -269,7 +269,10 @@ internal static unsafe class GemmMicroKernels
         for (int r = 0; r < TRows.Count; r++)
         {
             float* row = c + r * cRowStride;
-            Sse.Prefetch0(row);
+            for (int offset = 0; offset < rowWidth; offset += 16)
+            {
+                Sse.Prefetch0(row + offset);
+            }
             Sse.Prefetch0(row + rowWidth - 1);
         }
     }
