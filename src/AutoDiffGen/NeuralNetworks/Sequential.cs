@@ -33,7 +33,7 @@ namespace AutoDiffGen.NeuralNetworks;
 /// <para>
 /// Reproducibility: the weights are drawn from <c>new Random(Seed)</c> and each epoch's shuffle from the same generator
 /// (or from the seed given to <c>Fit</c>), and the tensor kernels sum in a fixed order, so the same seed and
-/// <c>TensorParallelism.MaxThreads</c> give bit-identical weights. A model is not thread-safe.
+/// <see cref="TensorParallelism.MaxThreads"/> give bit-identical weights. A model is not thread-safe.
 /// </para>
 /// </remarks>
 public sealed class Sequential
