@@ -8,6 +8,8 @@ internal static class KnownNames
     public const string DerivativeOfAttribute = "AutoDiffGen.DerivativeOfAttribute";
     public const string Tensor = "AutoDiffGen.Tensors.Tensor";
     public const string TensorType = "global::AutoDiffGen.Tensors.Tensor";
+    public const string Mask = "global::AutoDiffGen.CompilerServices.Mask";
+    public const string TensorReuse = "global::AutoDiffGen.CompilerServices.TensorReuse";
     public const string Tape = "global::AutoDiffGen.CompilerServices.Tape";
     public const string GradientGuards = "global::AutoDiffGen.CompilerServices.GradientGuards";
     public const string ScratchAdjoint = "global::AutoDiffGen.CompilerServices.ScratchAdjoint";

@@ -25,6 +25,7 @@ public static class Verification
         ok &= CheckRosenbrock(output);
         ok &= CheckMse(output);
         ok &= CheckMixture(output);
+        ok &= CheckMnistStep(output);
         output.WriteLine();
         output.WriteLine("== Generator incremental check ==");
         ok &= CheckGenerator(output);
@@ -74,6 +75,33 @@ public static class Verification
             2 * k);
         return Report(output, "LogSumExpMixture (16 x 1000)", Objectives.LogSumExpMixture(logits, means, data), generatedValue, handValue,
             [.. generatedLogits, .. generatedMeans], [.. handLogits, .. handMeans], finite);
+    }
+
+    /// <summary>The generated MNIST step against the hand-written one: float32, so a float tolerance (1e-4 relative to the largest entry).</summary>
+    private static bool CheckMnistStep(TextWriter output)
+    {
+        var generatedInputs = new MnistStepInputs(new Random(7));
+        var handInputs = new MnistStepInputs(new Random(7));
+        float generatedLoss = MnistNetwork.LossGradient(generatedInputs.W1, generatedInputs.B1, generatedInputs.W2, generatedInputs.B2,
+            generatedInputs.Images, generatedInputs.Labels, generatedInputs.DW1, generatedInputs.DB1, generatedInputs.DW2, generatedInputs.DB2);
+        float handLoss = new HandWrittenMnistStep().LossGradient(handInputs);
+        double worst = Math.Abs(generatedLoss - handLoss) / Math.Max(1e-6, Math.Abs(handLoss));
+        foreach ((AutoDiffGen.Tensors.Tensor g, AutoDiffGen.Tensors.Tensor h) in new[]
+            { (generatedInputs.DW1, handInputs.DW1), (generatedInputs.DB1, handInputs.DB1), (generatedInputs.DW2, handInputs.DW2), (generatedInputs.DB2, handInputs.DB2) })
+        {
+            double scale = 1e-12;
+            for (int i = 0; i < h.Length; i++)
+            {
+                scale = Math.Max(scale, Math.Abs(h[i]));
+            }
+            for (int i = 0; i < h.Length; i++)
+            {
+                worst = Math.Max(worst, Math.Abs(g[i] - h[i]) / scale);
+            }
+        }
+        bool ok = worst <= 1e-4;
+        output.WriteLine($"{(ok ? "ok  " : "FAIL")} MNIST step (784-512-10, batch 128): largest relative difference {worst:E2}");
+        return ok;
     }
 
     /// <summary>Central differences for the parameters in <paramref name="indices"/>; NaN for the others.</summary>

@@ -14,7 +14,9 @@ internal sealed record TapeInfo(string Name, string ElementType);
 
 /// <summary>
 /// The reverse-mode program for one method: the instrumented forward sweep, the reverse sweep and every name they
-/// use. The emitter turns it into <c>FGradient</c>, <c>FPullback</c> and the private method both call.
+/// use. A tensor-valued method's reverse sweep starts from its result's adjoint, which <see cref="PullbackSeeding"/>
+/// sets from the seed in <c>Pullback</c> (copying it when the sweep writes it) and <see cref="BackwardSeeding"/> in
+/// <c>Backward</c>. The emitter turns it into <c>FGradient</c>, <c>FPullback</c> and the private method both call.
 /// </summary>
 /// <remarks>Cached by the pipeline: plain data only.</remarks>
 internal sealed record AdjointMethod(
@@ -27,4 +29,6 @@ internal sealed record AdjointMethod(
     EquatableArray<LocalInfo> AdjointLocals,
     EquatableArray<TapeInfo> Tapes,
     EquatableArray<IrStmt> Forward,
-    EquatableArray<IrStmt> Reverse);
+    EquatableArray<IrStmt> Reverse,
+    EquatableArray<IrStmt> PullbackSeeding,
+    EquatableArray<IrStmt> BackwardSeeding);

@@ -33,7 +33,7 @@ internal sealed class ReverseMode
     private readonly Dictionary<string, TapeInfo> _tapes = new();
     private readonly List<LocalInfo> _generatedLocals = new();
     private Activity _activity = null!;
-    // A tensor result computed by one call and read by nothing else takes the caller's seed as its adjoint, uncopied.
+    // A tensor result computed by one primitive call and read by nothing else takes Pullback's seed as its adjoint, uncopied.
     private bool _resultAdjointIsSeed;
     private string _resultName = string.Empty;
     private Dictionary<IrExpr, IrExpr> _values = new();
@@ -120,8 +120,9 @@ internal sealed class ReverseMode
         else
         {
             string result = resultName;
+            // A callee's Backward consumes its seed, so only a primitive's pullback may see the caller's own tensor.
             _resultAdjointIsSeed = body.Count(s => s is Assign a && a.Target == result) == 1 &&
-                body.OfType<Assign>().Single(a => a.Target == result).Value is DiffCall &&
+                body.OfType<Assign>().Single(a => a.Target == result).Value is DiffCall { Callee.HasState: false } &&
                 !IrWalk.All(body).Any(s => IrWalk.Expressions(s).Any(e => IrWalk.ReadNames(e).Contains(result)));
         }
 
@@ -155,20 +156,26 @@ internal sealed class ReverseMode
 
         _resultName = resultName;
         (List<IrStmt> forward, List<IrStmt> reverse) = Transform(body, inLoop: false);
+        var pullbackSeeding = new List<IrStmt>();
+        var backwardSeeding = new List<IrStmt>();
         if (_activity.IsActive(resultName) && _method.ReturnsTensor)
         {
+            // Backward consumes its seed: the result's adjoint is the seed itself. Pullback leaves its seed as it was, so
+            // where the reverse sweep writes the result's adjoint, that adjoint is a copy.
+            string resultAdjoint = _adjointNames[resultName];
             var seedTensor = new VarRef(seed, ScalarKind.Float, ValueShape.Tensor);
+            backwardSeeding.Add(new Assign(resultAdjoint, null, seedTensor));
             if (_resultAdjointIsSeed)
             {
-                reverse.Insert(0, new Assign(_adjointNames[resultName], null, seedTensor));
+                pullbackSeeding.Add(new Assign(resultAdjoint, null, seedTensor));
             }
             else
             {
-                // The reverse sweep writes the result's adjoint, so it gets a copy of the seed rather than the caller's tensor.
                 string index = NewLocal("element", ScalarKind.Int32);
                 var indexRef = new VarRef(index, ScalarKind.Int32);
-                reverse.Insert(0, new ForRange(index, Const(0, ScalarKind.Int32), new DimensionOf(seed, TensorDimension.Length), Descending: false,
-                    EquatableArray.Of<IrStmt>(new Accumulate(_adjointNames[resultName], indexRef, new ElementRef(seed, indexRef, ScalarKind.Float)))));
+                pullbackSeeding.Add(new Assign(resultAdjoint, null, new NewTensor(EquatableArray<IrExpr>.Empty, resultName)));
+                pullbackSeeding.Add(new ForRange(index, Const(0, ScalarKind.Int32), new DimensionOf(seed, TensorDimension.Length), Descending: false,
+                    EquatableArray.Of<IrStmt>(new Assign(resultAdjoint, indexRef, new ElementRef(seed, indexRef, ScalarKind.Float)))));
             }
         }
         else if (_activity.IsActive(resultName))
@@ -186,7 +193,9 @@ internal sealed class ReverseMode
             adjointLocals.ToEquatableArray(),
             _tapes.Values.OrderBy(t => t.Name, System.StringComparer.Ordinal).ToEquatableArray(),
             forward.ToEquatableArray(),
-            reverse.ToEquatableArray());
+            reverse.ToEquatableArray(),
+            pullbackSeeding.ToEquatableArray(),
+            backwardSeeding.ToEquatableArray());
     }
 
     // ---- analyses ----
@@ -920,7 +929,7 @@ internal sealed class ReverseMode
             }
             if (active)
             {
-                if (!(_resultAdjointIsSeed && a.Target == _resultName))
+                if (a.Target != _resultName) // the result's adjoint comes from the seed
                 {
                     forward.Add(new Assign(_adjointNames[a.Target], null, new NewTensor(EquatableArray<IrExpr>.Empty, a.Target)));
                 }
@@ -945,7 +954,7 @@ internal sealed class ReverseMode
                 reverse.Add(new Assign(a.Target, null, new TapePop(Tape(type), type.Element)));
             }
             forward.Add(a);
-            if (adjoint is not null)
+            if (adjoint is not null && !(type.IsTensor && a.Target == _resultName)) // the result's adjoint comes from the seed
             {
                 forward.Add(new Assign(adjoint, null, type.IsTensor
                     ? new NewTensor(EquatableArray<IrExpr>.Empty, a.Target)

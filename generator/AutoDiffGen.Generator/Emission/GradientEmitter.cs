@@ -51,6 +51,11 @@ internal static class GradientEmitter
             writer.Line();
             WriteBackwardCore(writer, method);
         }
+        if (CachedLocals(method).Any())
+        {
+            writer.Line();
+            WriteCache(writer, method);
+        }
 
         for (int i = scopes.Count - 1; i >= 0; i--)
         {
@@ -150,13 +155,17 @@ internal static class GradientEmitter
                 // Updated element by element here, so a caller that wants no derivative (null) gets a scratch tensor.
                 writer.Line($"{adjoint.AdjointName} ??= {KnownNames.TensorType}.ZerosLike({adjoint.PrimalName});");
             }
-            foreach (LocalInfo local in method.Locals)
+            LocalInfo[] cached = CachedLocals(method).ToArray();
+            string cache = CacheName(method);
+            foreach (LocalInfo local in method.Locals.Concat(method.AdjointLocals))
             {
-                writer.Line($"{local.Type.Name} {local.Name} = {DefaultValue(local.Type)};");
+                writer.Line(cached.Contains(local)
+                    ? $"{local.Type.Name} {local.Name} = {cache}.{local.Name}!;"
+                    : $"{local.Type.Name} {local.Name} = {DefaultValue(local.Type)};");
             }
-            foreach (LocalInfo adjoint in method.AdjointLocals)
+            foreach (LocalInfo local in cached)
             {
-                writer.Line($"{adjoint.Type.Name} {adjoint.Name} = {DefaultValue(adjoint.Type)};");
+                writer.Line($"{cache}.{local.Name} = null; // taken, so that a nested call on this thread allocates its own");
             }
             foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsScalar))
             {
@@ -168,17 +177,22 @@ internal static class GradientEmitter
             }
             writer.Line();
             writer.Line($"// Forward sweep: the body of {primal.Name}{(method.Tapes.IsEmpty ? "." : ", storing what the reverse sweep needs.")}");
-            WriteStatements(writer, method.Forward);
+            WriteStatements(writer, method.Forward, reuse: cached.Length > 0);
             if (primal.ReturnsTensor)
             {
                 writer.Line($"{KnownNames.GradientGuards}.SameShape({method.ResultName}, {method.SeedName}, \"the result of {primal.Name}\", \"{Bare(method.SeedName)}\");");
             }
             writer.Line();
             writer.Line("// Reverse sweep: adjoints flow from the result back to the parameters.");
+            WriteStatements(writer, method.PullbackSeeding, reuse: cached.Length > 0);
             WriteStatements(writer, method.Reverse);
             foreach (TapeInfo tape in method.Tapes)
             {
                 writer.Line($"{tape.Name}.Dispose();");
+            }
+            foreach (LocalInfo local in cached)
+            {
+                writer.Line($"{cache}.{local.Name} = {local.Name};");
             }
             foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsScalar))
             {
@@ -231,16 +245,20 @@ internal static class GradientEmitter
         string parameters = string.Join(", ", PrimalParameters(primal).Concat([$"ref {StateName(primal)}? {state}"]));
         using (writer.Block($"{primal.Accessibility} static {Real(primal)} {primal.Name}Forward({parameters})"))
         {
+            // Tensors and inner states from the previous call are reused when their shapes fit: a step allocates nothing.
+            LocalInfo[] reused = CachedLocals(method).ToArray();
             foreach (LocalInfo local in method.Locals.Concat(method.AdjointLocals))
             {
-                writer.Line($"{local.Type.Name} {local.Name} = {DefaultValue(local.Type)};");
+                writer.Line(reused.Contains(local)
+                    ? $"{local.Type.Name} {local.Name} = {state}?.{local.Name}!;"
+                    : $"{local.Type.Name} {local.Name} = {DefaultValue(local.Type)};");
             }
             foreach (TapeInfo tape in method.Tapes)
             {
                 writer.Line($"var {tape.Name} = new {KnownNames.Tape}<{tape.ElementType}>();");
             }
             writer.Line();
-            WriteStatements(writer, method.Forward);
+            WriteStatements(writer, method.Forward, reuse: true);
             writer.Line();
             writer.Line($"{state} ??= new {StateName(primal)}();");
             foreach ((_, string name, _) in StateFields(method))
@@ -260,7 +278,7 @@ internal static class GradientEmitter
         writer.Line($"/// <paramref name=\"{Bare(method.SeedName)}\"/> times the derivative with respect to each parameter into that parameter's adjoint.");
         writer.Line("/// </summary>");
         writer.Line($"/// <param name=\"{state}\">The state filled by the matching call of <see cref=\"{primal.Name}Forward\"/>.</param>");
-        writer.Line($"/// <param name=\"{Bare(method.SeedName)}\">The adjoint of the result, of the result's shape.</param>");
+        writer.Line($"/// <param name=\"{Bare(method.SeedName)}\">The adjoint of the result, of the result's shape. It is consumed: Backward may overwrite it.</param>");
         foreach (AdjointParameter adjoint in method.Adjoints)
         {
             writer.Line($"/// <param name=\"{Bare(adjoint.AdjointName)}\">Gains {Bare(method.SeedName)} × ∂{primal.Name}/∂{Bare(adjoint.PrimalName)}{(adjoint.PrimalType.IsTensor ? "; null skips it" : string.Empty)}.</param>");
@@ -319,6 +337,7 @@ internal static class GradientEmitter
             }
             writer.Line($"{KnownNames.GradientGuards}.SameShape({method.ResultName}, {method.SeedName}, \"the result of {primal.Name}\", \"{Bare(method.SeedName)}\");");
             writer.Line();
+            WriteStatements(writer, method.BackwardSeeding);
             WriteStatements(writer, method.Reverse);
             foreach (TapeInfo tape in method.Tapes)
             {
@@ -362,18 +381,53 @@ internal static class GradientEmitter
         return partNames;
     }
 
-    private static void WriteStatements(SourceWriter writer, IEnumerable<IrStmt> statements)
+    /// <summary>The locals worth keeping from one call to the next: tensors and the states of tensor-valued callees.</summary>
+    private static IEnumerable<LocalInfo> CachedLocals(AdjointMethod method) =>
+        method.Locals.Concat(method.AdjointLocals).Where(l => l.Type.IsTensor || (l.Type.IsScalar && l.Type.Element == ScalarKind.Other));
+
+    private static string CacheName(AdjointMethod method) => method.CoreName + "Cache";
+
+    private static void WriteCache(SourceWriter writer, AdjointMethod method)
     {
-        foreach (IrStmt statement in statements)
+        writer.Line("/// <summary>");
+        writer.Line($"/// The tensors and inner states of <c>{method.CoreName}</c>'s last run on this thread, reused by its next run, so");
+        writer.Line("/// that a training loop that calls it every step allocates nothing after the first.");
+        writer.Line("/// </summary>");
+        WriteGeneratedCodeAttribute(writer);
+        using (writer.Block($"private static class {CacheName(method)}"))
         {
-            WriteStatement(writer, statement);
+            foreach (LocalInfo local in CachedLocals(method))
+            {
+                writer.Line("[global::System.ThreadStatic]");
+                writer.Line($"internal static {local.Type.Name.TrimEnd('?')}? {local.Name};");
+            }
         }
     }
 
-    private static void WriteStatement(SourceWriter writer, IrStmt statement)
+    private static void WriteStatements(SourceWriter writer, IEnumerable<IrStmt> statements, bool reuse = false)
+    {
+        foreach (IrStmt statement in statements)
+        {
+            WriteStatement(writer, statement, reuse);
+        }
+    }
+
+    /// <summary>
+    /// Writes one statement. With <paramref name="reuse"/>, a tensor that a statement creates takes the place of the
+    /// one its variable holds from the previous call, when the shape fits.
+    /// </summary>
+    private static void WriteStatement(SourceWriter writer, IrStmt statement, bool reuse = false)
     {
         switch (statement)
         {
+            case Assign { Index: null, Value: NewTensor tensor } a when reuse:
+                writer.Line(tensor.Like is { } like
+                    ? $"{a.Target} = {KnownNames.TensorReuse}.ZerosLike({a.Target}, {like});"
+                    : $"{a.Target} = {KnownNames.TensorReuse}.Zeros({string.Join(", ", new[] { a.Target }.Concat(tensor.Dimensions.Select(SourcePrinter.Expr)))});");
+                break;
+            case Assign { Index: null, Value: DiffCall { Callee.IntoName: { } into } call } a when reuse:
+                writer.Line($"{a.Target} = {call.Callee.PullbackType}.{into}({string.Join(", ", call.Args.Select(SourcePrinter.Expr).Concat([a.Target]))});");
+                break;
             case Assign a when Step(a) is { } step:
                 writer.Line(step + ";");
                 break;
@@ -395,7 +449,7 @@ internal static class GradientEmitter
             case Loop l when l.TestFirst && l.Step.Count == 1 && Step(l.Step[0]) is { } step:
                 using (writer.Block($"for (; {SourcePrinter.Expr(l.Condition)}; {step})"))
                 {
-                    WriteStatements(writer, l.Body);
+                    WriteStatements(writer, l.Body, reuse);
                 }
                 break;
             case Loop l when l.TestFirst:
@@ -419,7 +473,7 @@ internal static class GradientEmitter
                     : $"for ({f.Index} = {SourcePrinter.Expr(f.From)}; {f.Index} < {SourcePrinter.Expr(f.To)}; {f.Index}++)";
                 using (writer.Block(header))
                 {
-                    WriteStatements(writer, f.Body);
+                    WriteStatements(writer, f.Body, reuse);
                 }
                 break;
             }

@@ -98,6 +98,12 @@ internal static class SourcePrinter
                 // Left-associative: the right operand needs parentheses at the same level.
                 return Operand(b.Left, bindLevel) + " " + symbol + " " + Operand(b.Right, bindLevel + 1);
             }
+            case Ir.Conditional { Kind: ScalarKind.Float or ScalarKind.Double, WhenFalse: Literal { Value: 0 } } c when IsSafeToEvaluate(c.WhenTrue):
+                level = PrimaryLevel;
+                return KnownNames.Mask + ".Keep(" + Expr(c.Condition) + ", " + Expr(c.WhenTrue) + ")";
+            case Ir.Conditional { Kind: ScalarKind.Float or ScalarKind.Double, WhenTrue: Literal { Value: 0 } } c when IsSafeToEvaluate(c.WhenFalse):
+                level = PrimaryLevel;
+                return KnownNames.Mask + ".Keep(" + Operand(new Unary(UnaryOp.Not, c.Condition, ScalarKind.Bool), UnaryLevel) + ", " + Expr(c.WhenFalse) + ")";
             case Ir.Conditional c:
                 level = ConditionalLevel;
                 return Operand(c.Condition, LogicalOrLevel) + " ? " + Operand(c.WhenTrue, ConditionalLevel) + " : " + Operand(c.WhenFalse, ConditionalLevel);
@@ -124,6 +130,19 @@ internal static class SourcePrinter
                 return "default";
         }
     }
+
+    /// <summary>
+    /// Whether evaluating <paramref name="expr"/> when its branch is not taken is harmless and cheap: plain variables
+    /// and arithmetic on them (no element reads, which could be out of range, and no function calls).
+    /// </summary>
+    private static bool IsSafeToEvaluate(IrExpr expr) => expr switch
+    {
+        Literal or VarRef => true,
+        Unary u => IsSafeToEvaluate(u.Operand),
+        Cast c => IsSafeToEvaluate(c.Operand),
+        Binary { Op: BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide } b => IsSafeToEvaluate(b.Left) && IsSafeToEvaluate(b.Right),
+        _ => false,
+    };
 
     private static string MathName(MathCall call)
     {

@@ -80,6 +80,10 @@ internal sealed record CalleeParameter(TypeRef Type, bool IsDifferentiable);
 /// <param name="ContainingType">The callee's type, fully qualified with <c>global::</c>.</param>
 /// <param name="PullbackType">The pullback's type, fully qualified with <c>global::</c>.</param>
 /// <param name="ReturnsTensor">Whether the callee returns a tensor (then its pullback's seed is a tensor).</param>
+/// <param name="IntoName">
+/// For a tensor primitive, its <c>NameInto(args..., Tensor? destination)</c> if it has one: the same product written
+/// into the previous call's tensor when the shape fits.
+/// </param>
 /// <param name="HasState">
 /// Whether the callee is a generated tensor-valued method with <c>NameForward</c>, <c>NameBackward</c> and <c>NameState</c>:
 /// its reverse then reuses the values its forward computed instead of recomputing them.
@@ -92,7 +96,8 @@ internal sealed record CalleeInfo(
     string PullbackType,
     string PullbackName,
     bool ReturnsTensor = false,
-    bool HasState = false)
+    bool HasState = false,
+    string? IntoName = null)
 {
     /// <summary>The generated state type, fully qualified, for a callee with <see cref="HasState"/>.</summary>
     public string StateType => ContainingType + "." + Name + "State";

@@ -901,9 +901,21 @@ internal sealed class OperationLowering
             pullbackName,
             returnsTensor,
             HasState: returnsTensor && isDifferentiable && pullbackName == target.Name + "Pullback" &&
-                (!target.DeclaringSyntaxReferences.IsEmpty || !target.ContainingType.GetMembers(target.Name + "Backward").IsEmpty));
+                (!target.DeclaringSyntaxReferences.IsEmpty || !target.ContainingType.GetMembers(target.Name + "Backward").IsEmpty),
+            IntoName: returnsTensor && !isDifferentiable && HasInto(target) ? target.Name + "Into" : null);
         return new DiffCall(callee, calleeArgs.ToEquatableArray());
     }
+
+    /// <summary>
+    /// Whether the tensor primitive has <c>static Tensor NameInto(its parameters..., Tensor? destination)</c>, which
+    /// writes its result into <c>destination</c> when the shape fits (and returns it), or into a new tensor.
+    /// </summary>
+    private static bool HasInto(IMethodSymbol primitive) =>
+        primitive.ContainingType.GetMembers(primitive.Name + "Into").OfType<IMethodSymbol>().Any(into =>
+            into.IsStatic && !into.IsGenericMethod && TypeMapping.IsTensor(into.ReturnType) &&
+            into.Parameters.Length == primitive.Parameters.Length + 1 && TypeMapping.IsTensor(into.Parameters[primitive.Parameters.Length].Type) &&
+            into.Parameters.All(p => p.RefKind == RefKind.None) &&
+            primitive.Parameters.Select((p, i) => SymbolEqualityComparer.Default.Equals(p.Type, into.Parameters[i].Type)).All(same => same));
 
     /// <summary>The calls lowered as constants, by site, with where they are and what they call.</summary>
     public IReadOnlyList<(LocationInfo? Where, string Callee)> ConstantCallSites => _constantCallSites;

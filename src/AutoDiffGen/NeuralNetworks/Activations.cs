@@ -6,14 +6,15 @@ namespace AutoDiffGen.NeuralNetworks;
 /// <summary>Activation functions as [Differentiable] methods; their pullbacks are generated.</summary>
 public static partial class Activations
 {
-    /// <summary>max(x, 0), elementwise.</summary>
+    /// <summary>max(x, 0), elementwise. The derivative at 0 is 1 (Max passes a tie to its first argument).</summary>
     [Differentiable]
     public static Tensor Relu(Tensor x)
     {
         Tensor y = Tensor.ZerosLike(x);
         for (int i = 0; i < x.Length; i++)
         {
-            y[i] = x[i] > 0f ? x[i] : 0f;
+            // Max rather than a conditional: half the signs are unpredictable, and Max compiles without a branch.
+            y[i] = MathF.Max(x[i], 0f);
         }
         return y;
     }

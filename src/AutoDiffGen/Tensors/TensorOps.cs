@@ -21,6 +21,22 @@ public static partial class TensorOps
     }
 
     /// <summary>
+    /// The matrix product a · b written into <paramref name="destination"/> when it is an [a.Rows, b.Columns] matrix,
+    /// else into a new one; returns the matrix written. Generated code that keeps its tensors between calls uses it in
+    /// place of <see cref="MatMul"/>, so that a training step allocates nothing.
+    /// </summary>
+    /// <param name="a">The left factor, m × k.</param>
+    /// <param name="b">The right factor, k × n.</param>
+    /// <param name="destination">The previous product, reused when its shape fits; or null.</param>
+    public static Tensor MatMulInto(Tensor a, Tensor b, Tensor? destination)
+    {
+        (int m, _, int n) = Gemm.ProductShape(GemmLayout.AB, nameof(MatMul), a, b);
+        Tensor product = destination is { Rank: 2 } && destination.Rows == m && destination.Columns == n ? destination : Tensor.Zeros(m, n);
+        Gemm.AB(a, b, product, accumulate: false);
+        return product;
+    }
+
+    /// <summary>
     /// The pullback of <see cref="MatMul"/>: for C = A·B it adds seed·Bᵀ to <paramref name="dA"/> and Aᵀ·seed to
     /// <paramref name="dB"/>. A null adjoint is not needed and its product is skipped, which is how a network avoids the
     /// gradient with respect to its input.

@@ -59,8 +59,8 @@ static partial class Calculus
         dResult = seed;
         // result = pow0 + global::System.Math.Max(x, y) + global::System.Math.Clamp(x, 0.0, 1.0) + global::System.Math.Abs(y)
         dPow0 += dResult;
-        dX += (x >= y ? dResult : 0.0) + (x < 0.0 ? 0.0 : x > 1.0 ? 0.0 : dResult);
-        dY += (x >= y ? 0.0 : dResult) + (y > 0.0 ? dResult : y < 0.0 ? -dResult : 0.0);
+        dX += global::AutoDiffGen.CompilerServices.Mask.Keep(x >= y, dResult) + (x < 0.0 ? 0.0 : global::AutoDiffGen.CompilerServices.Mask.Keep(!(x > 1.0), dResult));
+        dY += global::AutoDiffGen.CompilerServices.Mask.Keep(!(x >= y), dResult) + (y > 0.0 ? dResult : global::AutoDiffGen.CompilerServices.Mask.Keep(y < 0.0, -dResult));
         // pow0 = global::System.Math.Pow(x, y)
         dX += dPow0 * (y * global::System.Math.Pow(x, y - 1.0));
         dY += x > 0.0 ? dPow0 * (pow0 * global::System.Math.Log(x)) : 0.0;

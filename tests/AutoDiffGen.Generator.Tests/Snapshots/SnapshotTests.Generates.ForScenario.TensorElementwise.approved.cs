@@ -31,21 +31,22 @@ static partial class Activation
     private static global::AutoDiffGen.Tensors.Tensor SoftplusValueAndPullback(global::AutoDiffGen.Tensors.Tensor x, float sharpness, global::AutoDiffGen.Tensors.Tensor seed, global::AutoDiffGen.Tensors.Tensor? dX, out float dSharpnessOut)
     {
         dX ??= global::AutoDiffGen.Tensors.Tensor.ZerosLike(x);
-        global::AutoDiffGen.Tensors.Tensor y = null!;
+        global::AutoDiffGen.Tensors.Tensor y = SoftplusValueAndPullbackCache.y!;
         int row = 0;
         int column = 0;
         float exp0 = 0f;
         float log0 = 0f;
         int element0 = 0;
-        global::AutoDiffGen.Tensors.Tensor dY = null!;
+        global::AutoDiffGen.Tensors.Tensor dY = SoftplusValueAndPullbackCache.dY!;
         float dExp0 = 0f;
         float dLog0 = 0f;
+        SoftplusValueAndPullbackCache.y = null; // taken, so that a nested call on this thread allocates its own
+        SoftplusValueAndPullbackCache.dY = null; // taken, so that a nested call on this thread allocates its own
         float dSharpness = 0f;
         var tapeFloat = new global::AutoDiffGen.CompilerServices.Tape<float>();
 
         // Forward sweep: the body of Softplus, storing what the reverse sweep needs.
-        y = global::AutoDiffGen.Tensors.Tensor.Zeros(x.Rows, x.Columns);
-        dY = global::AutoDiffGen.Tensors.Tensor.ZerosLike(y);
+        y = global::AutoDiffGen.CompilerServices.TensorReuse.Zeros(y, x.Rows, x.Columns);
         for (row = 0; row < x.Rows; row++)
         {
             for (column = 0; column < x.Columns; column++)
@@ -61,9 +62,10 @@ static partial class Activation
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(y, seed, "the result of Softplus", "seed");
 
         // Reverse sweep: adjoints flow from the result back to the parameters.
+        dY = global::AutoDiffGen.CompilerServices.TensorReuse.ZerosLike(dY, y);
         for (element0 = 0; element0 < seed.Length; element0++)
         {
-            dY[element0] += seed[element0];
+            dY[element0] = seed[element0];
         }
         for (row = x.Rows - 1; row >= 0; row--)
         {
@@ -88,6 +90,8 @@ static partial class Activation
             }
         }
         tapeFloat.Dispose();
+        SoftplusValueAndPullbackCache.y = y;
+        SoftplusValueAndPullbackCache.dY = dY;
         dSharpnessOut = dSharpness;
         return y;
     }
@@ -124,19 +128,18 @@ static partial class Activation
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     public static global::AutoDiffGen.Tensors.Tensor SoftplusForward(global::AutoDiffGen.Tensors.Tensor x, float sharpness, ref SoftplusState? state)
     {
-        global::AutoDiffGen.Tensors.Tensor y = null!;
+        global::AutoDiffGen.Tensors.Tensor y = state?.y!;
         int row = 0;
         int column = 0;
         float exp0 = 0f;
         float log0 = 0f;
         int element0 = 0;
-        global::AutoDiffGen.Tensors.Tensor dY = null!;
+        global::AutoDiffGen.Tensors.Tensor dY = state?.dY!;
         float dExp0 = 0f;
         float dLog0 = 0f;
         var tapeFloat = new global::AutoDiffGen.CompilerServices.Tape<float>();
 
-        y = global::AutoDiffGen.Tensors.Tensor.Zeros(x.Rows, x.Columns);
-        dY = global::AutoDiffGen.Tensors.Tensor.ZerosLike(y);
+        y = global::AutoDiffGen.CompilerServices.TensorReuse.Zeros(y, x.Rows, x.Columns);
         for (row = 0; row < x.Rows; row++)
         {
             for (column = 0; column < x.Columns; column++)
@@ -171,7 +174,7 @@ static partial class Activation
     /// <paramref name="seed"/> times the derivative with respect to each parameter into that parameter's adjoint.
     /// </summary>
     /// <param name="state">The state filled by the matching call of <see cref="SoftplusForward"/>.</param>
-    /// <param name="seed">The adjoint of the result, of the result's shape.</param>
+    /// <param name="seed">The adjoint of the result, of the result's shape. It is consumed: Backward may overwrite it.</param>
     /// <param name="dX">Gains seed × ∂Softplus/∂x; null skips it.</param>
     /// <param name="dSharpness">Gains seed × ∂Softplus/∂sharpness.</param>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
@@ -205,10 +208,7 @@ static partial class Activation
         dX ??= global::AutoDiffGen.Tensors.Tensor.ZerosLike(x);
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(y, seed, "the result of Softplus", "seed");
 
-        for (element0 = 0; element0 < seed.Length; element0++)
-        {
-            dY[element0] += seed[element0];
-        }
+        dY = seed;
         for (row = x.Rows - 1; row >= 0; row--)
         {
             for (column = x.Columns - 1; column >= 0; column--)
@@ -233,5 +233,18 @@ static partial class Activation
         }
         tapeFloat.Dispose();
         dSharpnessOut = dSharpness;
+    }
+
+    /// <summary>
+    /// The tensors and inner states of <c>SoftplusValueAndPullback</c>'s last run on this thread, reused by its next run, so
+    /// that a training loop that calls it every step allocates nothing after the first.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
+    private static class SoftplusValueAndPullbackCache
+    {
+        [global::System.ThreadStatic]
+        internal static global::AutoDiffGen.Tensors.Tensor? y;
+        [global::System.ThreadStatic]
+        internal static global::AutoDiffGen.Tensors.Tensor? dY;
     }
 }

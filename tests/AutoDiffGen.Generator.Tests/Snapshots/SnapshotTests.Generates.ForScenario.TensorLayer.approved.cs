@@ -33,24 +33,39 @@ static partial class Network
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     private static global::AutoDiffGen.Tensors.Tensor LayerValueAndPullback(global::AutoDiffGen.Tensors.Tensor x, global::AutoDiffGen.Tensors.Tensor w, global::AutoDiffGen.Tensors.Tensor b, global::AutoDiffGen.Tensors.Tensor seed, global::AutoDiffGen.Tensors.Tensor? dX, global::AutoDiffGen.Tensors.Tensor? dW, global::AutoDiffGen.Tensors.Tensor? dB)
     {
-        global::AutoDiffGen.Tensors.Tensor matMul = null!;
-        global::AutoDiffGen.Tensors.Tensor addBias = null!;
-        global::AutoDiffGen.Tensors.TensorOps.AddBiasState? addBiasState = null;
-        global::AutoDiffGen.Tensors.Tensor dMatMul = null!;
-        global::AutoDiffGen.Tensors.Tensor dAddBias = null!;
+        global::AutoDiffGen.Tensors.Tensor matMul = LayerValueAndPullbackCache.matMul!;
+        global::AutoDiffGen.Tensors.Tensor addBias = LayerValueAndPullbackCache.addBias!;
+        global::AutoDiffGen.Tensors.TensorOps.AddBiasState? addBiasState = LayerValueAndPullbackCache.addBiasState!;
+        int element0 = 0;
+        global::AutoDiffGen.Tensors.Tensor dMatMul = LayerValueAndPullbackCache.dMatMul!;
+        global::AutoDiffGen.Tensors.Tensor dAddBias = LayerValueAndPullbackCache.dAddBias!;
+        LayerValueAndPullbackCache.matMul = null; // taken, so that a nested call on this thread allocates its own
+        LayerValueAndPullbackCache.addBias = null; // taken, so that a nested call on this thread allocates its own
+        LayerValueAndPullbackCache.addBiasState = null; // taken, so that a nested call on this thread allocates its own
+        LayerValueAndPullbackCache.dMatMul = null; // taken, so that a nested call on this thread allocates its own
+        LayerValueAndPullbackCache.dAddBias = null; // taken, so that a nested call on this thread allocates its own
 
         // Forward sweep: the body of Layer.
-        matMul = global::AutoDiffGen.Tensors.TensorOps.MatMul(x, w);
-        dMatMul = global::AutoDiffGen.Tensors.Tensor.ZerosLike(matMul);
+        matMul = global::AutoDiffGen.Tensors.TensorOps.MatMulInto(x, w, matMul);
+        dMatMul = global::AutoDiffGen.CompilerServices.TensorReuse.ZerosLike(dMatMul, matMul);
         addBias = global::AutoDiffGen.Tensors.TensorOps.AddBiasForward(matMul, b, ref addBiasState);
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(addBias, seed, "the result of Layer", "seed");
 
         // Reverse sweep: adjoints flow from the result back to the parameters.
-        dAddBias = seed;
+        dAddBias = global::AutoDiffGen.CompilerServices.TensorReuse.ZerosLike(dAddBias, addBias);
+        for (element0 = 0; element0 < seed.Length; element0++)
+        {
+            dAddBias[element0] = seed[element0];
+        }
         // addBias = global::AutoDiffGen.Tensors.TensorOps.AddBias(matMul, b)
         global::AutoDiffGen.Tensors.TensorOps.AddBiasBackward(addBiasState!, dAddBias, dMatMul, dB);
         // matMul = global::AutoDiffGen.Tensors.TensorOps.MatMul(x, w)
         global::AutoDiffGen.Tensors.TensorOps.MatMulPullback(x, w, dMatMul, dX, dW);
+        LayerValueAndPullbackCache.matMul = matMul;
+        LayerValueAndPullbackCache.addBias = addBias;
+        LayerValueAndPullbackCache.addBiasState = addBiasState;
+        LayerValueAndPullbackCache.dMatMul = dMatMul;
+        LayerValueAndPullbackCache.dAddBias = dAddBias;
         return addBias;
     }
 
@@ -67,6 +82,7 @@ static partial class Network
         internal global::AutoDiffGen.Tensors.Tensor matMul = null!;
         internal global::AutoDiffGen.Tensors.Tensor addBias = null!;
         internal global::AutoDiffGen.Tensors.TensorOps.AddBiasState? addBiasState = null;
+        internal int element0 = 0;
         internal global::AutoDiffGen.Tensors.Tensor dMatMul = null!;
         internal global::AutoDiffGen.Tensors.Tensor dAddBias = null!;
     }
@@ -83,14 +99,15 @@ static partial class Network
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     public static global::AutoDiffGen.Tensors.Tensor LayerForward(global::AutoDiffGen.Tensors.Tensor x, global::AutoDiffGen.Tensors.Tensor w, global::AutoDiffGen.Tensors.Tensor b, ref LayerState? state)
     {
-        global::AutoDiffGen.Tensors.Tensor matMul = null!;
-        global::AutoDiffGen.Tensors.Tensor addBias = null!;
-        global::AutoDiffGen.Tensors.TensorOps.AddBiasState? addBiasState = null;
-        global::AutoDiffGen.Tensors.Tensor dMatMul = null!;
-        global::AutoDiffGen.Tensors.Tensor dAddBias = null!;
+        global::AutoDiffGen.Tensors.Tensor matMul = state?.matMul!;
+        global::AutoDiffGen.Tensors.Tensor addBias = state?.addBias!;
+        global::AutoDiffGen.Tensors.TensorOps.AddBiasState? addBiasState = state?.addBiasState!;
+        int element0 = 0;
+        global::AutoDiffGen.Tensors.Tensor dMatMul = state?.dMatMul!;
+        global::AutoDiffGen.Tensors.Tensor dAddBias = state?.dAddBias!;
 
-        matMul = global::AutoDiffGen.Tensors.TensorOps.MatMul(x, w);
-        dMatMul = global::AutoDiffGen.Tensors.Tensor.ZerosLike(matMul);
+        matMul = global::AutoDiffGen.Tensors.TensorOps.MatMulInto(x, w, matMul);
+        dMatMul = global::AutoDiffGen.CompilerServices.TensorReuse.ZerosLike(dMatMul, matMul);
         addBias = global::AutoDiffGen.Tensors.TensorOps.AddBiasForward(matMul, b, ref addBiasState);
 
         state ??= new LayerState();
@@ -100,6 +117,7 @@ static partial class Network
         state.matMul = matMul;
         state.addBias = addBias;
         state.addBiasState = addBiasState;
+        state.element0 = element0;
         state.dMatMul = dMatMul;
         state.dAddBias = dAddBias;
         return addBias;
@@ -110,7 +128,7 @@ static partial class Network
     /// <paramref name="seed"/> times the derivative with respect to each parameter into that parameter's adjoint.
     /// </summary>
     /// <param name="state">The state filled by the matching call of <see cref="LayerForward"/>.</param>
-    /// <param name="seed">The adjoint of the result, of the result's shape.</param>
+    /// <param name="seed">The adjoint of the result, of the result's shape. It is consumed: Backward may overwrite it.</param>
     /// <param name="dX">Gains seed × ∂Layer/∂x; null skips it.</param>
     /// <param name="dW">Gains seed × ∂Layer/∂w; null skips it.</param>
     /// <param name="dB">Gains seed × ∂Layer/∂b; null skips it.</param>
@@ -135,6 +153,7 @@ static partial class Network
         global::AutoDiffGen.Tensors.Tensor matMul = state.matMul;
         global::AutoDiffGen.Tensors.Tensor addBias = state.addBias;
         global::AutoDiffGen.Tensors.TensorOps.AddBiasState? addBiasState = state.addBiasState;
+        int element0 = state.element0;
         global::AutoDiffGen.Tensors.Tensor dMatMul = state.dMatMul;
         global::AutoDiffGen.Tensors.Tensor dAddBias = state.dAddBias;
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(addBias, seed, "the result of Layer", "seed");
@@ -144,6 +163,25 @@ static partial class Network
         global::AutoDiffGen.Tensors.TensorOps.AddBiasBackward(addBiasState!, dAddBias, dMatMul, dB);
         // matMul = global::AutoDiffGen.Tensors.TensorOps.MatMul(x, w)
         global::AutoDiffGen.Tensors.TensorOps.MatMulPullback(x, w, dMatMul, dX, dW);
+    }
+
+    /// <summary>
+    /// The tensors and inner states of <c>LayerValueAndPullback</c>'s last run on this thread, reused by its next run, so
+    /// that a training loop that calls it every step allocates nothing after the first.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
+    private static class LayerValueAndPullbackCache
+    {
+        [global::System.ThreadStatic]
+        internal static global::AutoDiffGen.Tensors.Tensor? matMul;
+        [global::System.ThreadStatic]
+        internal static global::AutoDiffGen.Tensors.Tensor? addBias;
+        [global::System.ThreadStatic]
+        internal static global::AutoDiffGen.Tensors.TensorOps.AddBiasState? addBiasState;
+        [global::System.ThreadStatic]
+        internal static global::AutoDiffGen.Tensors.Tensor? dMatMul;
+        [global::System.ThreadStatic]
+        internal static global::AutoDiffGen.Tensors.Tensor? dAddBias;
     }
 }
 
@@ -202,20 +240,23 @@ static partial class Network
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     private static float LossValueAndPullback(global::AutoDiffGen.Tensors.Tensor w, global::AutoDiffGen.Tensors.Tensor b, global::AutoDiffGen.Tensors.Tensor x, global::AutoDiffGen.Tensors.Tensor targets, float seed, global::AutoDiffGen.Tensors.Tensor? dW, global::AutoDiffGen.Tensors.Tensor? dB)
     {
-        global::AutoDiffGen.Tensors.Tensor hidden = null!;
+        global::AutoDiffGen.Tensors.Tensor hidden = LossValueAndPullbackCache.hidden!;
         float sum = 0f;
         int i = 0;
         float error = 0f;
         float result = 0f;
-        global::Network.LayerState? hiddenState = null;
-        global::AutoDiffGen.Tensors.Tensor dHidden = null!;
+        global::Network.LayerState? hiddenState = LossValueAndPullbackCache.hiddenState!;
+        global::AutoDiffGen.Tensors.Tensor dHidden = LossValueAndPullbackCache.dHidden!;
         float dSum = 0f;
         float dError = 0f;
         float dResult = 0f;
+        LossValueAndPullbackCache.hidden = null; // taken, so that a nested call on this thread allocates its own
+        LossValueAndPullbackCache.hiddenState = null; // taken, so that a nested call on this thread allocates its own
+        LossValueAndPullbackCache.dHidden = null; // taken, so that a nested call on this thread allocates its own
 
         // Forward sweep: the body of Loss.
         hidden = global::Network.LayerForward(x, w, b, ref hiddenState);
-        dHidden = global::AutoDiffGen.Tensors.Tensor.ZerosLike(hidden);
+        dHidden = global::AutoDiffGen.CompilerServices.TensorReuse.ZerosLike(dHidden, hidden);
         sum = 0f;
         for (i = 0; i < hidden.Length; i++)
         {
@@ -238,6 +279,24 @@ static partial class Network
         }
         // hidden = global::Network.Layer(x, w, b)
         global::Network.LayerBackward(hiddenState!, dHidden, null, dW, dB);
+        LossValueAndPullbackCache.hidden = hidden;
+        LossValueAndPullbackCache.hiddenState = hiddenState;
+        LossValueAndPullbackCache.dHidden = dHidden;
         return result;
+    }
+
+    /// <summary>
+    /// The tensors and inner states of <c>LossValueAndPullback</c>'s last run on this thread, reused by its next run, so
+    /// that a training loop that calls it every step allocates nothing after the first.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
+    private static class LossValueAndPullbackCache
+    {
+        [global::System.ThreadStatic]
+        internal static global::AutoDiffGen.Tensors.Tensor? hidden;
+        [global::System.ThreadStatic]
+        internal static global::Network.LayerState? hiddenState;
+        [global::System.ThreadStatic]
+        internal static global::AutoDiffGen.Tensors.Tensor? dHidden;
     }
 }

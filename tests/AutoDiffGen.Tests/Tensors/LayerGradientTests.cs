@@ -138,13 +138,14 @@ public class LayerGradientTests
             Assert.Equal(Activations.Softmax(Layers.Dense(x, w, b)).AsSpan().ToArray(), y.AsSpan().ToArray());
 
             Tensor dZ = Tensor.ZerosLike(z), dX = Tensor.ZerosLike(x), dW = Tensor.ZerosLike(w), dB = Tensor.ZerosLike(b);
-            Activations.SoftmaxBackward(softmax!, seed, dZ);
+            Activations.SoftmaxBackward(softmax!, seed.Clone(), dZ); // Backward consumes its seed; Pullback below needs it intact
+            float[] dZValues = dZ.AsSpan().ToArray();
             Layers.DenseBackward(dense!, dZ, dX, dW, dB);
 
             Tensor dZExpected = Tensor.ZerosLike(z), dXExpected = Tensor.ZerosLike(x), dWExpected = Tensor.ZerosLike(w), dBExpected = Tensor.ZerosLike(b);
             Activations.SoftmaxPullback(Layers.Dense(x, w, b), seed, dZExpected);
             Layers.DensePullback(x, w, b, dZExpected, dXExpected, dWExpected, dBExpected);
-            Assert.Equal(dZExpected.AsSpan().ToArray(), dZ.AsSpan().ToArray());
+            Assert.Equal(dZExpected.AsSpan().ToArray(), dZValues);
             Assert.Equal(dXExpected.AsSpan().ToArray(), dX.AsSpan().ToArray());
             Assert.Equal(dWExpected.AsSpan().ToArray(), dW.AsSpan().ToArray());
             Assert.Equal(dBExpected.AsSpan().ToArray(), dB.AsSpan().ToArray());
