@@ -396,7 +396,6 @@ internal static unsafe class GemmEngine
         }
     }
 
-
     /// <summary>Row-major B, whole panels: walks B row by row (sequential reads the prefetcher follows), scattering each row over the panels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackWholePanels<TVector, TOps>(float* source, nint sourceRowStride, int depth, int panels, float* packed)

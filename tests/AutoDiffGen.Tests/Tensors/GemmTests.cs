@@ -10,7 +10,10 @@ namespace AutoDiffGen.Tests.Tensors;
 /// </summary>
 public class GemmTests
 {
-    /// <summary>(m, k, n): tiny, odd, exact tiles (6 × 16), one past a tile, and past the 256-deep and 512-wide blocks.</summary>
+    /// <summary>
+    /// (m, k, n): tiny, odd, exact tiles (6 × 16), one past a tile, bottoms that end in tiles of 3 + 4 or 4 + 4 rows,
+    /// and past the 256-deep and 256-wide blocks.
+    /// </summary>
     public static TheoryData<int, int, int> Shapes => new()
     {
         { 1, 1, 1 },
@@ -26,6 +29,7 @@ public class GemmTests
         { 129, 3, 65 },
         { 5, 513, 17 },
         { 2, 9, 1025 },
+        { 128, 40, 48 },
         { 129, 300, 129 },
         { 513, 33, 65 },
     };
