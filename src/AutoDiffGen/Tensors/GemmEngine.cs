@@ -48,8 +48,10 @@ internal enum GemmKernel
 /// <remarks>
 /// <para>
 /// Loop order for one block of C: the reduction in chunks of at most <see cref="DepthBlock"/>, then columns in chunks
-/// of <see cref="ColumnBlock"/> (B's chunk is packed here and stays in L2), then rows in chunks of <see cref="RowBlock"/>
-/// (that slice of A stays in L2), then 16-column panels (one packed panel, depth × 16 floats, stays in L1), then 6-row tiles.
+/// of <see cref="ColumnBlock"/> (B's chunk is packed here), then rows in chunks of <see cref="RowBlock"/> (that slice
+/// of A is reread for every panel, from L2), then 16-column panels, then 6-row tiles. Long reduction chunks mean few
+/// passes over C and few kernel calls per flop; a panel (up to 1024 × 16 floats) then no longer fits L1, but it is read
+/// in order and L2 keeps up (measured on Zen 3: 256-deep chunks ran about 5% slower than 784-deep ones).
 /// </para>
 /// <para>
 /// A is read where it lies, with no packing: its rows for A·B and A·Bᵀ (<see cref="GemmMicroKernels.RowStrip"/>),
@@ -65,13 +67,13 @@ internal enum GemmKernel
 internal static unsafe class GemmEngine
 {
     /// <summary>The longest reduction chunk; k is cut into equal chunks no longer than this.</summary>
-    internal const int DepthBlock = 256;
+    internal const int DepthBlock = 1024;
 
-    /// <summary>Rows of C per row block (a multiple of 6): 144 rows × 256 floats of A is 144 KB, within L2.</summary>
+    /// <summary>Rows of C per row block (a multiple of 6).</summary>
     internal const int RowBlock = 144;
 
-    /// <summary>Columns of C per packed B block (a multiple of every panel width): 256 deep × 256 wide is 256 KB, which leaves room in L2 for A's slice.</summary>
-    internal const int ColumnBlock = 256;
+    /// <summary>Columns of C per packed B block (a multiple of every panel width): at most 1024 × 128 floats, 512 KB of scratch per thread.</summary>
+    internal const int ColumnBlock = 128;
 
     /// <summary>Below this many floating-point operations per thread, an extra thread costs more than it saves.</summary>
     internal const long MinFlopsPerThread = 3_000_000;
@@ -271,7 +273,7 @@ internal static unsafe class GemmEngine
         const int maxTileRows = GemmMicroKernels.MaxRows;
         int panelWidth = 2 * TOps.Count;
         int n = problem.N;
-        // Equal reduction chunks (784 = 4 × 196 rather than 3 × 256 + 16); this depends on k alone, never on the split.
+        // Equal reduction chunks (1500 = 2 × 750 rather than 1024 + 476); this depends on k alone, never on the split.
         int depthChunks = DivideRoundingUp(problem.K, DepthBlock);
         int depthChunk = DivideRoundingUp(problem.K, depthChunks);
         int columnBlock = Math.Min(ColumnBlock, RoundUp(columnEnd - columnStart, panelWidth));
@@ -395,7 +397,6 @@ internal static unsafe class GemmEngine
             PackLastPanel(source + done, problem.N, depth, columns - done, panelWidth, packed + (nint)wholePanels * depth * panelWidth);
         }
     }
-
 
     /// <summary>Row-major B, whole panels: walks B row by row (sequential reads the prefetcher follows), scattering each row over the panels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -266,15 +266,38 @@ internal static unsafe class GemmMicroKernels
         {
             return;
         }
-        for (int r = 0; r < TRows.Count; r++)
+        // Unrolled by hand: the JIT keeps a loop here, which costs more than the prefetches on a short reduction.
+        PrefetchRow(c, rowWidth);
+        if (TRows.Count > 1)
         {
-            float* row = c + r * cRowStride;
-            for (int offset = 0; offset < rowWidth; offset += 16)
-            {
-                Sse.Prefetch0(row + offset);
-            }
-            Sse.Prefetch0(row + rowWidth - 1);
+            PrefetchRow(c + cRowStride, rowWidth);
         }
+        if (TRows.Count > 2)
+        {
+            PrefetchRow(c + 2 * cRowStride, rowWidth);
+        }
+        if (TRows.Count > 3)
+        {
+            PrefetchRow(c + 3 * cRowStride, rowWidth);
+        }
+        if (TRows.Count > 4)
+        {
+            PrefetchRow(c + 4 * cRowStride, rowWidth);
+        }
+        if (TRows.Count > 5)
+        {
+            PrefetchRow(c + 5 * cRowStride, rowWidth);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchRow(float* row, int rowWidth)
+    {
+        for (int offset = 0; offset < rowWidth; offset += 16)
+        {
+            Sse.Prefetch0(row + offset);
+        }
+        Sse.Prefetch0(row + rowWidth - 1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

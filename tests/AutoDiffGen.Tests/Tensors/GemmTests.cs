@@ -10,7 +10,10 @@ namespace AutoDiffGen.Tests.Tensors;
 /// </summary>
 public class GemmTests
 {
-    /// <summary>(m, k, n): tiny, odd, exact tiles (6 × 16), one past a tile, and past the 256-deep and 512-wide blocks.</summary>
+    /// <summary>
+    /// (m, k, n): tiny, odd, exact tiles (6 × 16), one past a tile, bottoms that end in tiles of 3 + 4 or 4 + 4 rows,
+    /// and past the 1024-deep and 128-wide blocks.
+    /// </summary>
     public static TheoryData<int, int, int> Shapes => new()
     {
         { 1, 1, 1 },
@@ -26,8 +29,10 @@ public class GemmTests
         { 129, 3, 65 },
         { 5, 513, 17 },
         { 2, 9, 1025 },
+        { 128, 40, 48 },
         { 129, 300, 129 },
         { 513, 33, 65 },
+        { 7, 2100, 33 },
     };
 
     // GemmLayout and GemmKernel are internal, so theories name them as text.
@@ -108,8 +113,9 @@ public class GemmTests
     public void Results_are_bit_identical_for_any_thread_count(string layoutName, bool accumulate)
     {
         GemmLayout layout = Enum.Parse<GemmLayout>(layoutName);
-        // Shapes big enough to be split: many column panels (split by columns) and few columns (split by rows).
-        foreach ((int m, int k, int n) in new[] { (97, 700, 203), (1001, 300, 10) })
+        // Shapes big enough to be split: many column panels (split by columns), few columns (split by rows), and a
+        // reduction long enough to be summed in chunks.
+        foreach ((int m, int k, int n) in new[] { (97, 700, 203), (1001, 300, 10), (40, 2100, 100) })
         {
             var random = new Random(m + k + n);
             float[] a = RandomFloats(random, m * k);
