@@ -73,6 +73,29 @@ public abstract class Optimizer
         Iterations++;
     }
 
+    /// <summary>
+    /// Starts a step whose updates several threads apply, each to its own parameters (<see cref="StepRange"/>): checks the
+    /// lists and fixes the values the step shares. Call <see cref="EndSharedStep"/> once every range is done.
+    /// </summary>
+    internal void BeginSharedStep(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients)
+    {
+        Validate(parameters, gradients);
+        _state ??= CreateState(parameters);
+        BeginStep(Iterations + 1);
+    }
+
+    /// <summary>Applies the step begun by <see cref="BeginSharedStep"/> to parameters <paramref name="first"/> … first + count − 1.</summary>
+    internal void StepRange(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients, int first, int count)
+    {
+        for (int i = first; i < first + count; i++)
+        {
+            Update(i, parameters[i].AsSpan(), gradients[i].AsSpan());
+        }
+    }
+
+    /// <summary>Ends a step begun by <see cref="BeginSharedStep"/>.</summary>
+    internal void EndSharedStep() => Iterations++;
+
     /// <summary>Called once per step before the updates, to compute values shared by all parameters.</summary>
     /// <param name="step">The 1-based number of this step (Keras' <c>iterations + 1</c>).</param>
     private protected virtual void BeginStep(long step)

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Numerics;
 using AutoDiffGen.Data;
 using AutoDiffGen.Tensors;
 
@@ -36,7 +37,7 @@ namespace AutoDiffGen.NeuralNetworks;
 /// <see cref="TensorParallelism.MaxThreads"/> give bit-identical weights. A model is not thread-safe.
 /// </para>
 /// </remarks>
-public sealed class Sequential
+public sealed partial class Sequential
 {
     private readonly Dense[] _layers;
     private Random? _random;
@@ -377,6 +378,11 @@ public sealed class Sequential
 
         Random shuffler = seed is int s ? new Random(s) : GetRandom();
         bool fused = UsesFusedSoftmaxCrossEntropy;
+        int shardCount = ShardCount();
+        if (shardCount > 1)
+        {
+            return TrainSharded(train, validation, epochs, batchSize, shuffler, fused, shardCount, progress, onEpochEnd);
+        }
         int steps = (train.Count + batchSize - 1) / batchSize;
         int[] order = Enumerable.Range(0, train.Count).ToArray();
         IReadOnlyList<Tensor> parameters = Parameters();
@@ -600,6 +606,10 @@ public sealed class Sequential
         for (int p = 0; p < gradients.Length; p++)
         {
             Span<float> values = gradients[p].AsSpan();
+            if (AllFinite(values))
+            {
+                continue; // the common case, checked with SIMD; the element is looked for only when there is one
+            }
             for (int i = 0; i < values.Length; i++)
             {
                 if (!float.IsFinite(values[i]))
@@ -611,6 +621,23 @@ public sealed class Sequential
             }
         }
         return null;
+    }
+
+    /// <summary>Whether every value is finite: x · 0 is 0 for a finite x and NaN for an infinity or a NaN, so the sum tells.</summary>
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        var products = Vector<float>.Zero;
+        int i = 0;
+        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            products += new Vector<float>(values.Slice(i)) * Vector<float>.Zero;
+        }
+        float sum = Vector.Sum(products);
+        for (; i < values.Length; i++)
+        {
+            sum += values[i] * 0f;
+        }
+        return sum == 0f;
     }
 
     private IReadOnlyList<Tensor> Parameters()

@@ -30,7 +30,7 @@ public static class Gemm
     /// <exception cref="ArgumentException">A span's length does not match its dimensions, or C overlaps A or B.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
     public static void AB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate) =>
-        Multiply(GemmLayout.AB, a, b, c, m, k, n, accumulate, TensorParallelism.MaxThreads, GemmKernel.Automatic);
+        Multiply(GemmLayout.AB, a, b, c, m, k, n, accumulate, TensorParallelism.ThreadsForThisCall, GemmKernel.Automatic);
 
     /// <summary>C (m × n) = A (m × k) · Bᵀ where B is n × k, or C += A · Bᵀ when <paramref name="accumulate"/> is true.</summary>
     /// <param name="a">A, m × k, row-major.</param>
@@ -43,7 +43,7 @@ public static class Gemm
     /// <exception cref="ArgumentException">A span's length does not match its dimensions, or C overlaps A or B.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
     public static void ABt(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate) =>
-        Multiply(GemmLayout.ABt, a, b, c, m, k, n, accumulate, TensorParallelism.MaxThreads, GemmKernel.Automatic);
+        Multiply(GemmLayout.ABt, a, b, c, m, k, n, accumulate, TensorParallelism.ThreadsForThisCall, GemmKernel.Automatic);
 
     /// <summary>C (m × n) = Aᵀ · B where A is k × m and B is k × n, or C += Aᵀ · B when <paramref name="accumulate"/> is true.</summary>
     /// <param name="a">A, k × m, row-major (so each column of A is a row of Aᵀ).</param>
@@ -56,7 +56,7 @@ public static class Gemm
     /// <exception cref="ArgumentException">A span's length does not match its dimensions, or C overlaps A or B.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
     public static void AtB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate) =>
-        Multiply(GemmLayout.AtB, a, b, c, m, k, n, accumulate, TensorParallelism.MaxThreads, GemmKernel.Automatic);
+        Multiply(GemmLayout.AtB, a, b, c, m, k, n, accumulate, TensorParallelism.ThreadsForThisCall, GemmKernel.Automatic);
 
     /// <summary>C = A · B, or C += A · B when <paramref name="accumulate"/> is true; A is m × k, B is k × n, C is m × n.</summary>
     /// <param name="a">A; a vector is one row.</param>
@@ -65,7 +65,7 @@ public static class Gemm
     /// <param name="accumulate">False: overwrite C with the product; true: add the product to C.</param>
     /// <exception cref="ArgumentException">The shapes do not fit (the message names them), or C is A or B.</exception>
     public static void AB(Tensor a, Tensor b, Tensor c, bool accumulate) =>
-        Multiply(GemmLayout.AB, "Gemm.AB", a, b, c, accumulate, TensorParallelism.MaxThreads, GemmKernel.Automatic);
+        Multiply(GemmLayout.AB, "Gemm.AB", a, b, c, accumulate, TensorParallelism.ThreadsForThisCall, GemmKernel.Automatic);
 
     /// <summary>C = A · Bᵀ, or C += A · Bᵀ when <paramref name="accumulate"/> is true; A is m × k, B is n × k, C is m × n.</summary>
     /// <param name="a">A; a vector is one row.</param>
@@ -74,7 +74,7 @@ public static class Gemm
     /// <param name="accumulate">False: overwrite C with the product; true: add the product to C.</param>
     /// <exception cref="ArgumentException">The shapes do not fit (the message names them), or C is A or B.</exception>
     public static void ABt(Tensor a, Tensor b, Tensor c, bool accumulate) =>
-        Multiply(GemmLayout.ABt, "Gemm.ABt", a, b, c, accumulate, TensorParallelism.MaxThreads, GemmKernel.Automatic);
+        Multiply(GemmLayout.ABt, "Gemm.ABt", a, b, c, accumulate, TensorParallelism.ThreadsForThisCall, GemmKernel.Automatic);
 
     /// <summary>C = Aᵀ · B, or C += Aᵀ · B when <paramref name="accumulate"/> is true; A is k × m, B is k × n, C is m × n.</summary>
     /// <param name="a">A; a vector is one row.</param>
@@ -83,7 +83,7 @@ public static class Gemm
     /// <param name="accumulate">False: overwrite C with the product; true: add the product to C.</param>
     /// <exception cref="ArgumentException">The shapes do not fit (the message names them), or C is A or B.</exception>
     public static void AtB(Tensor a, Tensor b, Tensor c, bool accumulate) =>
-        Multiply(GemmLayout.AtB, "Gemm.AtB", a, b, c, accumulate, TensorParallelism.MaxThreads, GemmKernel.Automatic);
+        Multiply(GemmLayout.AtB, "Gemm.AtB", a, b, c, accumulate, TensorParallelism.ThreadsForThisCall, GemmKernel.Automatic);
 
     /// <summary>The tensor entry point with the thread limit and kernel explicit, for tests and the other tensor operations.</summary>
     internal static void Multiply(GemmLayout layout, string operation, Tensor a, Tensor b, Tensor c, bool accumulate, int maxThreads, GemmKernel kernel)

@@ -28,4 +28,25 @@ public static class TensorParallelism
             Volatile.Write(ref s_maxThreads, value);
         }
     }
+
+    // A thread that is itself one of several working side by side (a training shard) runs its kernels alone.
+    [ThreadStatic]
+    private static bool t_singleThreaded;
+
+    /// <summary>The thread count a kernel called now on this thread may use.</summary>
+    internal static int ThreadsForThisCall => t_singleThreaded ? 1 : MaxThreads;
+
+    /// <summary>Makes kernels called on this thread run on it alone, until the returned scope is disposed.</summary>
+    internal static SingleThreadedScope RunKernelsOnThisThreadOnly()
+    {
+        bool previous = t_singleThreaded;
+        t_singleThreaded = true;
+        return new SingleThreadedScope(previous);
+    }
+
+    /// <summary>Restores the calling thread's previous setting when disposed.</summary>
+    internal readonly struct SingleThreadedScope(bool previous) : IDisposable
+    {
+        public void Dispose() => t_singleThreaded = previous;
+    }
 }
