@@ -125,15 +125,23 @@ internal static class GradientEmitter
                 writer.Line($"global::System.ArgumentNullException.ThrowIfNull({method.SeedName});");
             }
             WriteLengthChecks(writer, method);
-            Dictionary<string, string> partNames = ScalarPartNames(method, []);
-            string arguments = string.Join(", ", primal.Parameters.Select(p => p.Name)
-                .Concat([method.SeedName])
-                .Concat(method.Adjoints.Select(a => a.PrimalType.IsScalar ? $"out {ScalarKinds.Keyword(a.PrimalType.Element)} {partNames[a.AdjointName]}" : a.AdjointName)));
-            writer.Line($"{method.CoreName}({arguments});");
-            foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsScalar))
-            {
-                writer.Line($"{adjoint.AdjointName} += {partNames[adjoint.AdjointName]};");
-            }
+            WriteCallAddingScalarParts(writer, method, method.CoreName, primal.Parameters.Select(p => p.Name).Concat([method.SeedName]), []);
+        }
+    }
+
+    /// <summary>
+    /// Calls a private core that sets each scalar adjoint through an <c>out</c> part, then adds the parts into the
+    /// caller's <c>ref</c> adjoints: pullbacks add, cores set.
+    /// </summary>
+    private static void WriteCallAddingScalarParts(SourceWriter writer, AdjointMethod method, string core, IEnumerable<string> leadingArguments, IEnumerable<string> otherNames)
+    {
+        Dictionary<string, string> partNames = ScalarPartNames(method, otherNames);
+        string arguments = string.Join(", ", leadingArguments
+            .Concat(method.Adjoints.Select(a => a.PrimalType.IsScalar ? $"out {ScalarKinds.Keyword(a.PrimalType.Element)} {partNames[a.AdjointName]}" : a.AdjointName)));
+        writer.Line($"{core}({arguments});");
+        foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsScalar))
+        {
+            writer.Line($"{adjoint.AdjointName} += {partNames[adjoint.AdjointName]};");
         }
     }
 
@@ -298,14 +306,7 @@ internal static class GradientEmitter
             {
                 writer.Line($"{KnownNames.GradientGuards}.SameLength({state}.{adjoint.PrimalName}.Length, {adjoint.AdjointName}.Length, \"{Bare(adjoint.PrimalName)}\", \"{Bare(adjoint.AdjointName)}\");");
             }
-            var partNames = ScalarPartNames(method, [state]);
-            string arguments = string.Join(", ", new[] { state, method.SeedName }
-                .Concat(method.Adjoints.Select(a => a.PrimalType.IsScalar ? $"out {ScalarKinds.Keyword(a.PrimalType.Element)} {partNames[a.AdjointName]}" : a.AdjointName)));
-            writer.Line($"{primal.Name}BackwardCore({arguments});");
-            foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsScalar))
-            {
-                writer.Line($"{adjoint.AdjointName} += {partNames[adjoint.AdjointName]};");
-            }
+            WriteCallAddingScalarParts(writer, method, primal.Name + "BackwardCore", [state, method.SeedName], [state]);
         }
     }
 
