@@ -83,14 +83,7 @@ public static class MnistCommandLine
                 return new MnistParseResult(null, null);
             }
 
-            string name = arg;
-            string? value = null;
-            int equals = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
-            {
-                name = arg[..equals];
-                value = arg[(equals + 1)..];
-            }
+            (string name, string? value) = OptionArgument.Split(arg);
 
             if (name is "--raw-pixels" or "--functional")
             {

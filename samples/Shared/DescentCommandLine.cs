@@ -120,14 +120,7 @@ internal sealed class DescentCommandLine
                 return new ParseResult(null, null);
             }
 
-            string name = arg;
-            string? value = null;
-            int equals = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
-            {
-                name = arg[..equals];
-                value = arg[(equals + 1)..];
-            }
+            (string name, string? value) = OptionArgument.Split(arg);
 
             bool isCount = name == CountOption;
             if (!isCount && name != "--rate" && name != PlotFile.Option)
