@@ -9,6 +9,7 @@ internal static class KnownNames
     public const string Tensor = "AutoDiffGen.Tensors.Tensor";
     public const string TensorType = "global::AutoDiffGen.Tensors.Tensor";
     public const string Mask = "global::AutoDiffGen.CompilerServices.Mask";
+    public const string TensorSpans = "global::AutoDiffGen.CompilerServices.TensorSpans";
     public const string TensorReuse = "global::AutoDiffGen.CompilerServices.TensorReuse";
     public const string Tape = "global::AutoDiffGen.CompilerServices.Tape";
     public const string GradientGuards = "global::AutoDiffGen.CompilerServices.GradientGuards";

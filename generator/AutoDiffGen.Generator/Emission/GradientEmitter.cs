@@ -183,17 +183,19 @@ internal static class GradientEmitter
             {
                 writer.Line($"var {tape.Name} = new {KnownNames.Tape}<{tape.ElementType}>();");
             }
+            ElementSpans spans = ElementSpans.For(method, method.Forward.Concat(method.PullbackSeeding).Concat(method.Reverse), TakenNames(method));
+            WriteSpanDeclarations(writer, method, spans, fromState: false);
             writer.Line();
             writer.Line($"// Forward sweep: the body of {primal.Name}{(method.Tapes.IsEmpty ? "." : ", storing what the reverse sweep needs.")}");
-            WriteStatements(writer, method.Forward, reuse: cached.Length > 0);
+            WriteStatements(writer, spans.Rewrite(method.Forward), reuse: cached.Length > 0);
             if (primal.ReturnsTensor)
             {
                 writer.Line($"{KnownNames.GradientGuards}.SameShape({method.ResultName}, {method.SeedName}, \"the result of {primal.Name}\", \"{Bare(method.SeedName)}\");");
             }
             writer.Line();
             writer.Line("// Reverse sweep: adjoints flow from the result back to the parameters.");
-            WriteStatements(writer, method.PullbackSeeding, reuse: cached.Length > 0);
-            WriteStatements(writer, method.Reverse);
+            WriteStatements(writer, spans.Rewrite(method.PullbackSeeding), reuse: cached.Length > 0);
+            WriteStatements(writer, spans.Rewrite(method.Reverse));
             foreach (TapeInfo tape in method.Tapes)
             {
                 writer.Line($"{tape.Name}.Dispose();");
@@ -265,8 +267,10 @@ internal static class GradientEmitter
             {
                 writer.Line($"var {tape.Name} = new {KnownNames.Tape}<{tape.ElementType}>();");
             }
+            ElementSpans spans = ElementSpans.For(method, method.Forward, TakenNames(method).Concat([state]));
+            WriteSpanDeclarations(writer, method, spans, fromState: false);
             writer.Line();
-            WriteStatements(writer, method.Forward, reuse: true);
+            WriteStatements(writer, spans.Rewrite(method.Forward), reuse: true);
             writer.Line();
             writer.Line($"{state} ??= new {StateName(primal)}();");
             foreach ((_, string name, _) in StateFields(method))
@@ -337,9 +341,11 @@ internal static class GradientEmitter
                 writer.Line($"{adjoint.AdjointName} ??= {KnownNames.TensorType}.ZerosLike({adjoint.PrimalName});");
             }
             writer.Line($"{KnownNames.GradientGuards}.SameShape({method.ResultName}, {method.SeedName}, \"the result of {primal.Name}\", \"{Bare(method.SeedName)}\");");
+            ElementSpans spans = ElementSpans.For(method, method.BackwardSeeding.Concat(method.Reverse), TakenNames(method).Concat([state]));
+            WriteSpanDeclarations(writer, method, spans, fromState: true);
             writer.Line();
-            WriteStatements(writer, method.BackwardSeeding);
-            WriteStatements(writer, method.Reverse);
+            WriteStatements(writer, spans.Rewrite(method.BackwardSeeding));
+            WriteStatements(writer, spans.Rewrite(method.Reverse));
             foreach (TapeInfo tape in method.Tapes)
             {
                 writer.Line($"{tape.Name}.Dispose();");
@@ -351,13 +357,32 @@ internal static class GradientEmitter
         }
     }
 
+    /// <summary>Every name a generated method of <paramref name="method"/> declares.</summary>
+    private static IEnumerable<string> TakenNames(AdjointMethod method) =>
+        method.Primal.Parameters.Select(p => p.Name)
+            .Concat(method.Locals.Select(l => l.Name)).Concat(method.AdjointLocals.Select(l => l.Name))
+            .Concat(method.Adjoints.Select(a => a.AdjointName)).Concat(method.Adjoints.Select(a => a.CoreOutName))
+            .Concat(method.Tapes.Select(t => t.Name)).Concat([method.SeedName]);
+
+    /// <summary>
+    /// Declares the element spans. A tensor the method receives gets its span here (every tensor, in a backward half,
+    /// which receives them all from the state); the others get theirs where they are assigned.
+    /// </summary>
+    private static void WriteSpanDeclarations(SourceWriter writer, AdjointMethod method, ElementSpans spans, bool fromState)
+    {
+        var received = new HashSet<string>(method.Primal.Parameters.Select(p => p.Name).Concat(method.Adjoints.Select(a => a.AdjointName)).Concat([method.SeedName]));
+        foreach (KeyValuePair<string, string> span in spans.All)
+        {
+            writer.Line(fromState || received.Contains(span.Key)
+                ? $"{KnownNames.Span}<float> {span.Value} = {KnownNames.TensorSpans}.Of({span.Key});"
+                : $"{KnownNames.Span}<float> {span.Value} = default;");
+        }
+    }
+
     /// <summary>A name for a generated parameter that no parameter, local or adjoint of <paramref name="method"/> uses.</summary>
     private static string FreshName(AdjointMethod method, string baseName)
     {
-        var taken = new HashSet<string>(method.Primal.Parameters.Select(p => p.Name)
-            .Concat(method.Locals.Select(l => l.Name)).Concat(method.AdjointLocals.Select(l => l.Name))
-            .Concat(method.Adjoints.Select(a => a.AdjointName)).Concat(method.Adjoints.Select(a => a.CoreOutName))
-            .Concat(method.Tapes.Select(t => t.Name)).Concat([method.SeedName]));
+        var taken = new HashSet<string>(TakenNames(method));
         string name = baseName;
         while (taken.Contains(name))
         {
@@ -498,6 +523,9 @@ internal static class GradientEmitter
             }
             case Comment c:
                 writer.Line("// " + c.Text);
+                break;
+            case SpanOf s:
+                writer.Line($"{s.Span} = {s.Tensor}.AsSpan();");
                 break;
         }
     }

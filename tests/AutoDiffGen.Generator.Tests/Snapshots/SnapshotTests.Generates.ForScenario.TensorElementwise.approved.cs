@@ -44,39 +44,46 @@ static partial class Activation
         SoftplusValueAndPullbackCache.dY = null; // taken, so that a nested call on this thread allocates its own
         float dSharpness = 0f;
         var tapeFloat = new global::AutoDiffGen.CompilerServices.Tape<float>();
+        global::System.Span<float> dXSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(dX);
+        global::System.Span<float> dYSpan = default;
+        global::System.Span<float> seedSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(seed);
+        global::System.Span<float> xSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(x);
+        global::System.Span<float> ySpan = default;
 
         // Forward sweep: the body of Softplus, storing what the reverse sweep needs.
         y = global::AutoDiffGen.CompilerServices.TensorReuse.Zeros(y, x.Rows, x.Columns);
+        ySpan = y.AsSpan();
         for (row = 0; row < x.Rows; row++)
         {
             for (column = 0; column < x.Columns; column++)
             {
                 tapeFloat.Push(exp0);
-                exp0 = global::System.MathF.Exp(sharpness * x[row * x.Columns + column]);
+                exp0 = global::System.MathF.Exp(sharpness * xSpan[row * x.Columns + column]);
                 tapeFloat.Push(log0);
                 log0 = global::System.MathF.Log(1f + exp0);
-                tapeFloat.Push(y[row * y.Columns + column]);
-                y[row * y.Columns + column] = log0 / sharpness;
+                tapeFloat.Push(ySpan[row * y.Columns + column]);
+                ySpan[row * y.Columns + column] = log0 / sharpness;
             }
         }
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(y, seed, "the result of Softplus", "seed");
 
         // Reverse sweep: adjoints flow from the result back to the parameters.
         dY = global::AutoDiffGen.CompilerServices.TensorReuse.ZerosLike(dY, y);
+        dYSpan = dY.AsSpan();
         for (element0 = 0; element0 < seed.Length; element0++)
         {
-            dY[element0] = seed[element0];
+            dYSpan[element0] = seedSpan[element0];
         }
         for (row = x.Rows - 1; row >= 0; row--)
         {
             for (column = x.Columns - 1; column >= 0; column--)
             {
                 // y[row * y.Columns + column] = log0 / sharpness
-                float dYElement = dY[row * y.Columns + column];
-                dY[row * y.Columns + column] = 0f;
+                float dYElement = dYSpan[row * y.Columns + column];
+                dYSpan[row * y.Columns + column] = 0f;
                 float dLog0Here = dYElement / sharpness;
-                dSharpness -= dYElement * y[row * y.Columns + column] / sharpness;
-                y[row * y.Columns + column] = tapeFloat.Pop();
+                dSharpness -= dYElement * ySpan[row * y.Columns + column] / sharpness;
+                ySpan[row * y.Columns + column] = tapeFloat.Pop();
                 // log0 = global::System.MathF.Log(1f + exp0)
                 float t0 = 1f + exp0;
                 float adj1 = dLog0Here / t0;
@@ -84,8 +91,8 @@ static partial class Activation
                 log0 = tapeFloat.Pop();
                 // exp0 = global::System.MathF.Exp(sharpness * x[row * x.Columns + column])
                 float adj0 = dExp0Here * exp0;
-                dSharpness += adj0 * x[row * x.Columns + column];
-                dX[row * x.Columns + column] += adj0 * sharpness;
+                dSharpness += adj0 * xSpan[row * x.Columns + column];
+                dXSpan[row * x.Columns + column] += adj0 * sharpness;
                 exp0 = tapeFloat.Pop();
             }
         }
@@ -138,18 +145,21 @@ static partial class Activation
         float dExp0 = 0f;
         float dLog0 = 0f;
         var tapeFloat = new global::AutoDiffGen.CompilerServices.Tape<float>();
+        global::System.Span<float> xSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(x);
+        global::System.Span<float> ySpan = default;
 
         y = global::AutoDiffGen.CompilerServices.TensorReuse.Zeros(y, x.Rows, x.Columns);
+        ySpan = y.AsSpan();
         for (row = 0; row < x.Rows; row++)
         {
             for (column = 0; column < x.Columns; column++)
             {
                 tapeFloat.Push(exp0);
-                exp0 = global::System.MathF.Exp(sharpness * x[row * x.Columns + column]);
+                exp0 = global::System.MathF.Exp(sharpness * xSpan[row * x.Columns + column]);
                 tapeFloat.Push(log0);
                 log0 = global::System.MathF.Log(1f + exp0);
-                tapeFloat.Push(y[row * y.Columns + column]);
-                y[row * y.Columns + column] = log0 / sharpness;
+                tapeFloat.Push(ySpan[row * y.Columns + column]);
+                ySpan[row * y.Columns + column] = log0 / sharpness;
             }
         }
 
@@ -207,18 +217,23 @@ static partial class Activation
         float dSharpness = 0f;
         dX ??= global::AutoDiffGen.Tensors.Tensor.ZerosLike(x);
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(y, seed, "the result of Softplus", "seed");
+        global::System.Span<float> dXSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(dX);
+        global::System.Span<float> dYSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(dY);
+        global::System.Span<float> xSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(x);
+        global::System.Span<float> ySpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(y);
 
         dY = seed;
+        dYSpan = dY.AsSpan();
         for (row = x.Rows - 1; row >= 0; row--)
         {
             for (column = x.Columns - 1; column >= 0; column--)
             {
                 // y[row * y.Columns + column] = log0 / sharpness
-                float dYElement = dY[row * y.Columns + column];
-                dY[row * y.Columns + column] = 0f;
+                float dYElement = dYSpan[row * y.Columns + column];
+                dYSpan[row * y.Columns + column] = 0f;
                 float dLog0Here = dYElement / sharpness;
-                dSharpness -= dYElement * y[row * y.Columns + column] / sharpness;
-                y[row * y.Columns + column] = tapeFloat.Pop();
+                dSharpness -= dYElement * ySpan[row * y.Columns + column] / sharpness;
+                ySpan[row * y.Columns + column] = tapeFloat.Pop();
                 // log0 = global::System.MathF.Log(1f + exp0)
                 float t0 = 1f + exp0;
                 float adj1 = dLog0Here / t0;
@@ -226,8 +241,8 @@ static partial class Activation
                 log0 = tapeFloat.Pop();
                 // exp0 = global::System.MathF.Exp(sharpness * x[row * x.Columns + column])
                 float adj0 = dExp0Here * exp0;
-                dSharpness += adj0 * x[row * x.Columns + column];
-                dX[row * x.Columns + column] += adj0 * sharpness;
+                dSharpness += adj0 * xSpan[row * x.Columns + column];
+                dXSpan[row * x.Columns + column] += adj0 * sharpness;
                 exp0 = tapeFloat.Pop();
             }
         }

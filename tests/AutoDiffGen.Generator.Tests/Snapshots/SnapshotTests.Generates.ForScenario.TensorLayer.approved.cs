@@ -44,6 +44,8 @@ static partial class Network
         LayerValueAndPullbackCache.addBiasState = null; // taken, so that a nested call on this thread allocates its own
         LayerValueAndPullbackCache.dMatMul = null; // taken, so that a nested call on this thread allocates its own
         LayerValueAndPullbackCache.dAddBias = null; // taken, so that a nested call on this thread allocates its own
+        global::System.Span<float> dAddBiasSpan = default;
+        global::System.Span<float> seedSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(seed);
 
         // Forward sweep: the body of Layer.
         matMul = global::AutoDiffGen.Tensors.TensorOps.MatMulInto(x, w, matMul);
@@ -53,9 +55,10 @@ static partial class Network
 
         // Reverse sweep: adjoints flow from the result back to the parameters.
         dAddBias = global::AutoDiffGen.CompilerServices.TensorReuse.ZerosLike(dAddBias, addBias);
+        dAddBiasSpan = dAddBias.AsSpan();
         for (element0 = 0; element0 < seed.Length; element0++)
         {
-            dAddBias[element0] = seed[element0];
+            dAddBiasSpan[element0] = seedSpan[element0];
         }
         // addBias = global::AutoDiffGen.Tensors.TensorOps.AddBias(matMul, b)
         global::AutoDiffGen.Tensors.TensorOps.AddBiasBackward(addBiasState!, dAddBias, dMatMul, dB);
@@ -253,14 +256,19 @@ static partial class Network
         LossValueAndPullbackCache.hidden = null; // taken, so that a nested call on this thread allocates its own
         LossValueAndPullbackCache.hiddenState = null; // taken, so that a nested call on this thread allocates its own
         LossValueAndPullbackCache.dHidden = null; // taken, so that a nested call on this thread allocates its own
+        global::System.Span<float> dHiddenSpan = default;
+        global::System.Span<float> hiddenSpan = default;
+        global::System.Span<float> targetsSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(targets);
 
         // Forward sweep: the body of Loss.
         hidden = global::Network.LayerForward(x, w, b, ref hiddenState);
+        hiddenSpan = hidden.AsSpan();
         dHidden = global::AutoDiffGen.CompilerServices.TensorReuse.ZerosLike(dHidden, hidden);
+        dHiddenSpan = dHidden.AsSpan();
         sum = 0f;
         for (i = 0; i < hidden.Length; i++)
         {
-            error = hidden[i] - targets[i];
+            error = hiddenSpan[i] - targetsSpan[i];
             sum += error * error;
         }
         result = sum / (float)hidden.Rows;
@@ -271,11 +279,11 @@ static partial class Network
         dSum += dResult / (float)hidden.Rows;
         for (i = hidden.Length - 1; i >= 0; i--)
         {
-            error = hidden[i] - targets[i];
+            error = hiddenSpan[i] - targetsSpan[i];
             // sum += error * error
             float dErrorHere = 2f * dSum * error;
             // error = hidden[i] - targets[i]
-            dHidden[i] += dErrorHere;
+            dHiddenSpan[i] += dErrorHere;
         }
         // hidden = global::Network.Layer(x, w, b)
         global::Network.LayerBackward(hiddenState!, dHidden, null, dW, dB);

@@ -1,0 +1,133 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoDiffGen.Generator.Differentiation;
+using AutoDiffGen.Generator.Ir;
+
+namespace AutoDiffGen.Generator.Emission;
+
+/// <summary>
+/// Generated code reads and writes tensor elements through a span per tensor (<c>xSpan[i]</c> rather than <c>x[i]</c>):
+/// the tensor indexer reloads the array and checks the index on every access. Each span is taken where its tensor is
+/// assigned, and at the top of a method for tensors it receives.
+/// </summary>
+internal sealed class ElementSpans
+{
+    private readonly Dictionary<string, string> _spans;
+
+    private ElementSpans(Dictionary<string, string> spans)
+    {
+        _spans = spans;
+    }
+
+    /// <summary>The span variables, by tensor name, in a stable order.</summary>
+    public IEnumerable<KeyValuePair<string, string>> All => _spans.OrderBy(s => s.Key, System.StringComparer.Ordinal);
+
+    /// <summary>Spans for the tensors of <paramref name="method"/> whose elements <paramref name="statements"/> touch.</summary>
+    public static ElementSpans For(AdjointMethod method, IEnumerable<IrStmt> statements, IEnumerable<string> taken)
+    {
+        var tensors = new HashSet<string>(method.Primal.Parameters.Where(p => p.Type.IsTensor).Select(p => p.Name)
+            .Concat(method.Locals.Concat(method.AdjointLocals).Where(l => l.Type.IsTensor).Select(l => l.Name))
+            .Concat(method.Adjoints.Where(a => a.PrimalType.IsTensor).Select(a => a.AdjointName)));
+        if (method.Primal.ReturnsTensor)
+        {
+            tensors.Add(method.SeedName);
+        }
+        var touched = new SortedSet<string>(System.StringComparer.Ordinal);
+        foreach (IrStmt statement in IrWalk.All(statements))
+        {
+            if (statement is Assign { Index: not null } assign && tensors.Contains(assign.Target))
+            {
+                touched.Add(assign.Target);
+            }
+            if (statement is Accumulate { Index: not null } update && tensors.Contains(update.Target))
+            {
+                touched.Add(update.Target);
+            }
+            foreach (IrExpr expr in StatementExpressions(statement))
+            {
+                CollectElementReads(expr, tensors, touched);
+            }
+        }
+        var used = new HashSet<string>(taken);
+        var spans = new Dictionary<string, string>();
+        foreach (string tensor in touched)
+        {
+            string name = tensor.TrimStart('@') + "Span";
+            while (!used.Add(name))
+            {
+                name += "_";
+            }
+            spans[tensor] = name;
+        }
+        return new ElementSpans(spans);
+    }
+
+    public bool Has(string tensor, out string span) => _spans.TryGetValue(tensor, out span!);
+
+    /// <summary><paramref name="statements"/> with element accesses on spans, and each span retaken after its tensor is assigned.</summary>
+    public IEnumerable<IrStmt> Rewrite(IEnumerable<IrStmt> statements)
+    {
+        foreach (IrStmt statement in statements)
+        {
+            yield return RewriteOne(statement);
+            if (statement is Assign { Index: null } assign && _spans.TryGetValue(assign.Target, out string? span))
+            {
+                yield return new SpanOf(span, assign.Target);
+            }
+        }
+    }
+
+    private IrStmt RewriteOne(IrStmt statement) => statement switch
+    {
+        Assign a => a with { Target = a.Index is null ? a.Target : SpanName(a.Target), Index = a.Index is null ? null : Map(a.Index), Value = Map(a.Value) },
+        Accumulate a => a with { Target = a.Index is null ? a.Target : SpanName(a.Target), Index = a.Index is null ? null : Map(a.Index), Value = Map(a.Value) },
+        Define d => d with { Value = Map(d.Value) },
+        If i => new If(Map(i.Condition), Rewrite(i.Then).ToEquatableArray(), Rewrite(i.Else).ToEquatableArray()),
+        Loop l => l with { Condition = Map(l.Condition), Body = Rewrite(l.Body).ToEquatableArray(), Step = Rewrite(l.Step).ToEquatableArray() },
+        ForRange f => f with { From = Map(f.From), To = Map(f.To), Body = Rewrite(f.Body).ToEquatableArray() },
+        TapePush p => p with { Value = Map(p.Value) },
+        _ => statement,
+    };
+
+    private string SpanName(string tensor) => _spans.TryGetValue(tensor, out string? span) ? span : tensor;
+
+    private IrExpr Map(IrExpr expr) => expr switch
+    {
+        ElementRef e => e with { Array = SpanName(e.Array), Index = Map(e.Index) },
+        Unary u => u with { Operand = Map(u.Operand) },
+        Binary b => b with { Left = Map(b.Left), Right = Map(b.Right) },
+        Conditional c => c with { Condition = Map(c.Condition), WhenTrue = Map(c.WhenTrue), WhenFalse = Map(c.WhenFalse) },
+        Cast c => c with { Operand = Map(c.Operand) },
+        MathCall m => m with { Args = m.Args.Select(Map).ToEquatableArray() },
+        DiffCall d => d with { Args = d.Args.Select(Map).ToEquatableArray() },
+        ForwardCall f => f with { Args = f.Args.Select(Map).ToEquatableArray() },
+        ConstantCall c => c with { Args = c.Args.Select(Map).ToEquatableArray() },
+        NewArray n => n with { Length = Map(n.Length) },
+        NewTensor n => n with { Dimensions = n.Dimensions.Select(Map).ToEquatableArray() },
+        _ => expr,
+    };
+
+    private static IEnumerable<IrExpr> StatementExpressions(IrStmt statement) => statement switch
+    {
+        Accumulate { Index: { } index } a => [index, a.Value],
+        Accumulate a => [a.Value],
+        Define d => [d.Value],
+        TapePush p => [p.Value],
+        _ => IrWalk.Expressions(statement),
+    };
+
+    private static void CollectElementReads(IrExpr expr, HashSet<string> tensors, ISet<string> touched)
+    {
+        if (expr is ElementRef e && tensors.Contains(e.Array))
+        {
+            touched.Add(e.Array);
+        }
+        foreach (IrExpr child in IrWalk.Children(expr))
+        {
+            CollectElementReads(child, tensors, touched);
+        }
+    }
+}
+
+/// <summary>Generated code only: <c>Span = Tensor.AsSpan()</c>, after <c>Tensor</c> is assigned.</summary>
+internal sealed record SpanOf(string Span, string Tensor) : IrStmt;
