@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Threading;
+using AutoDiffGen.CompilerServices;
 using AutoDiffGen.Tensors;
 
 namespace AutoDiffGen.NeuralNetworks;
@@ -76,66 +76,16 @@ public sealed partial class Sequential
                 workers[s - 1].Start();
             }
 
-            int steps = (train.Count + batchSize - 1) / batchSize;
-            int[] order = new int[train.Count];
-            for (int i = 0; i < order.Length; i++)
+            return RunEpochs(train, validation, epochs, batchSize, shuffler, workspaceLayers: null, progress, onEpochEnd, batch =>
             {
-                order[i] = i;
-            }
-            var batches = new Dictionary<int, Batch>();
-            var epochResults = new List<EpochResult>(epochs);
-            for (int epoch = 1; epoch <= epochs; epoch++)
-            {
-                shuffler.Shuffle(order);
-                var stopwatch = Stopwatch.StartNew();
-                double lossSum = 0;
-                long correct = 0;
-                // Each shard's products run on its own thread; validation below uses every thread again.
+                // Each shard's products run on its own thread; evaluation between epochs uses every thread again.
                 using (TensorParallelism.RunKernelsOnThisThreadOnly())
                 {
-                    for (int step = 1; step <= steps; step++)
-                    {
-                        int start = (step - 1) * batchSize;
-                        int rows = Math.Min(batchSize, train.Count - start);
-                        if (!batches.TryGetValue(rows, out Batch? batch))
-                        {
-                            batch = new Batch(rows, train);
-                            batches[rows] = batch;
-                        }
-                        ReadOnlySpan<int> indices = order.AsSpan(start, rows);
-                        train.CopyInputs(indices, batch.Inputs);
-                        train.CopyTargets(indices, batch.Labels, batch.Targets);
-
-                        (float loss, Tensor output) = run.Step(batch);
-                        string? problem = !float.IsFinite(loss) ? $"the loss is {loss.ToString(CultureInfo.InvariantCulture)}" : run.Problem;
-                        if (problem is not null)
-                        {
-                            run.Gather(); // the weights from before this step: no shard updated
-                            throw new TrainingDivergedException(
-                                string.Create(CultureInfo.InvariantCulture,
-                                    $"Training diverged at epoch {epoch}/{epochs}, step {step}/{steps}: {problem}. ") +
-                                "The model keeps the weights from before this step; try a smaller learning rate or scaled inputs.",
-                                epoch, step, steps);
-                        }
-                        lossSum += (double)loss * rows;
-                        if (_accuracy)
-                        {
-                            correct += CountCorrect(output, batch.Labels, batch.Targets);
-                        }
-                    }
+                    (float loss, Tensor output) = run.Step(batch);
+                    return (loss, output, LossProblem(loss) ?? run.Problem);
                 }
-                double seconds = stopwatch.Elapsed.TotalSeconds;
-
-                run.Gather();
-                EvaluationResult? validationResult = validation is null ? null : Evaluate(validation, batchSize);
-                var result = new EpochResult(
-                    epoch, epochs, steps, lossSum / train.Count, _accuracy ? (double)correct / train.Count : null,
-                    validationResult?.Loss, validationResult?.Accuracy, seconds);
-                epochResults.Add(result);
-                progress?.WriteLine(result.ToProgressLine());
-                onEpochEnd?.Invoke(result);
-            }
-            return new TrainingHistory(epochResults.AsReadOnly());
+            },
+            beforeWeightsAreRead: run.Gather); // after a divergence no shard updated, so these are the weights from before the step
         }
         finally
         {
@@ -147,23 +97,11 @@ public sealed partial class Sequential
         }
     }
 
-    /// <summary>One batch of inputs and targets, shared read-only by the shards.</summary>
-    private sealed class Batch(int rows, ExampleSet data)
-    {
-        public int Rows { get; } = rows;
-
-        public Tensor Inputs { get; } = Tensor.Zeros(rows, data.Features);
-
-        public int[]? Labels { get; } = data.Labels is null ? null : new int[rows];
-
-        public Tensor? Targets { get; } = data.Targets is null ? null : Tensor.Zeros(rows, data.Targets.Columns);
-    }
-
     /// <summary>The steps all shards take together, and the barrier between their phases.</summary>
     private sealed class ShardedRun(Shard[] shards, List<Tensor> parameters, List<Tensor> gradients, bool fused, Optimizer optimizer)
     {
         private readonly SpinBarrier _barrier = new(shards.Length);
-        private Batch? _batch;
+        private Workspace? _batch;
         private volatile bool _stopping;
         private Exception? _failure;
 
@@ -171,7 +109,7 @@ public sealed partial class Sequential
         public string? Problem { get; private set; }
 
         /// <summary>Runs one step on all shards (the calling thread is shard 0); returns shard 0's loss and output.</summary>
-        public (float Loss, Tensor Output) Step(Batch batch)
+        public (float Loss, Tensor Output) Step(Workspace batch)
         {
             _batch = batch;
             optimizer.BeginSharedStep(parameters, gradients);
@@ -231,7 +169,7 @@ public sealed partial class Sequential
         }
 
         /// <summary>Forward on the shard's slice, the exchange of partial logits, then backward on the slice.</summary>
-        private void RunShard(Shard shard, Batch batch, Action await)
+        private void RunShard(Shard shard, Workspace batch, Action await)
         {
             shard.Forward(batch.Inputs);
             await(); // B: every shard's partial logits are ready
@@ -339,13 +277,13 @@ public sealed partial class Sequential
         }
 
         /// <summary>Sums every shard's partial logits (in shard order), takes the loss gradient and runs the slice's backward halves.</summary>
-        public void Backward(Shard[] shards, Batch batch, bool fused)
+        public void Backward(Shard[] shards, Workspace batch, bool fused)
         {
             foreach (Tensor gradient in Gradients)
             {
                 gradient.Clear();
             }
-            _logits = Reuse(_logits, _partial!);
+            _logits = TensorReuse.ZerosLike(_logits, _partial!);
             Span<float> logits = _logits.AsSpan();
             shards[0]._partial!.AsSpan().CopyTo(logits);
             for (int s = 1; s < shards.Length; s++)
@@ -359,22 +297,22 @@ public sealed partial class Sequential
 
             bool linearOutput = fused || _outputLayer.Activation == Activation.Linear;
             Output = linearOutput ? _logits : Dense.ActivateForward(_outputLayer.Activation, _logits, ref _outputActivationState);
-            _dOutput = Reuse(_dOutput, Output);
+            _dOutput = TensorReuse.ZerosLike(_dOutput, Output);
             Loss = _model.LossGradient(Output, batch.Labels, batch.Targets, _dOutput, fused);
             Tensor dLogits = _dOutput;
             if (!linearOutput)
             {
-                _dLogits = Reuse(_dLogits, _logits);
+                _dLogits = TensorReuse.ZerosLike(_dLogits, _logits);
                 Dense.ActivationBackward(_outputLayer.Activation, _outputActivationState!, _dOutput, _dLogits);
                 dLogits = _dLogits;
             }
 
-            _dHidden = Reuse(_dHidden, Kernel, batch.Rows);
+            _dHidden = TensorReuse.Zeros(_dHidden, batch.Rows, Kernel.Columns);
             NeuralNetworks.Layers.DenseBackward(_outputState!, dLogits, _dHidden, Gradients[2], _index == 0 ? Gradients[3] : null);
             Tensor dZ = _dHidden;
             if (_hiddenLayer.Activation != Activation.Linear)
             {
-                _dPreActivation = Reuse(_dPreActivation, Kernel, batch.Rows);
+                _dPreActivation = TensorReuse.Zeros(_dPreActivation, batch.Rows, Kernel.Columns);
                 Dense.ActivationBackward(_hiddenLayer.Activation, _activationState!, _dHidden, _dPreActivation);
                 dZ = _dPreActivation;
             }
@@ -400,26 +338,6 @@ public sealed partial class Sequential
             {
                 OutputBias.AsSpan().CopyTo(_outputLayer.Bias!.AsSpan());
             }
-        }
-
-        private static Tensor Reuse(Tensor? previous, Tensor like)
-        {
-            if (previous is not null && previous.HasShapeOf(like))
-            {
-                previous.Clear();
-                return previous;
-            }
-            return Tensor.ZerosLike(like);
-        }
-
-        private static Tensor Reuse(Tensor? previous, Tensor columnsOf, int rows)
-        {
-            if (previous is not null && previous.Rows == rows && previous.Columns == columnsOf.Columns)
-            {
-                previous.Clear();
-                return previous;
-            }
-            return Tensor.Zeros(rows, columnsOf.Columns);
         }
     }
 

@@ -383,10 +383,40 @@ public sealed partial class Sequential
         {
             return TrainSharded(train, validation, epochs, batchSize, shuffler, fused, shardCount, progress, onEpochEnd);
         }
-        int steps = (train.Count + batchSize - 1) / batchSize;
-        int[] order = Enumerable.Range(0, train.Count).ToArray();
         IReadOnlyList<Tensor> parameters = Parameters();
         Tensor[] gradients = _gradients ??= parameters.Select(Tensor.ZerosLike).ToArray();
+        return RunEpochs(train, validation, epochs, batchSize, shuffler, _layers, progress, onEpochEnd, workspace =>
+        {
+            float loss = TrainingStep(workspace, gradients, fused, out Tensor output);
+            string? problem = LossProblem(loss) ?? FindNonFinite(gradients);
+            if (problem is null)
+            {
+                _optimizer!.Step(parameters, gradients);
+            }
+            return (loss, output, problem);
+        });
+    }
+
+    /// <summary>
+    /// One training step on the batch in the workspace: its loss, the output the accuracy reads, and what was not
+    /// finite (then nothing was updated), or null.
+    /// </summary>
+    private delegate (float Loss, Tensor Output, string? Problem) TrainingStepFunction(Workspace batch);
+
+    /// <summary>
+    /// The epochs of <c>Fit</c>: each reshuffles, copies every batch into a workspace (one per batch size, reused) and
+    /// takes a <paramref name="step"/>, then reports the epoch. A step that finds a non-finite value stops training.
+    /// </summary>
+    /// <remarks>
+    /// <c>workspaceLayers</c> are the layers whose per-layer buffers each workspace holds (null for none);
+    /// <c>beforeWeightsAreRead</c> brings the layers' weights up to date before evaluation or a divergence stop.
+    /// </remarks>
+    private TrainingHistory RunEpochs(
+        ExampleSet train, ExampleSet? validation, int epochs, int batchSize, Random shuffler, Dense[]? workspaceLayers,
+        TextWriter? progress, Action<EpochResult>? onEpochEnd, TrainingStepFunction step, Action? beforeWeightsAreRead = null)
+    {
+        int steps = (train.Count + batchSize - 1) / batchSize;
+        int[] order = Enumerable.Range(0, train.Count).ToArray();
         // One workspace for full batches and one for the smaller last batch, each reused every epoch.
         var workspaces = new Dictionary<int, Workspace>();
         var epochResults = new List<EpochResult>(epochs);
@@ -397,30 +427,29 @@ public sealed partial class Sequential
             var stopwatch = Stopwatch.StartNew();
             double lossSum = 0;
             long correct = 0;
-            for (int step = 1; step <= steps; step++)
+            for (int stepNumber = 1; stepNumber <= steps; stepNumber++)
             {
-                int start = (step - 1) * batchSize;
+                int start = (stepNumber - 1) * batchSize;
                 int rows = Math.Min(batchSize, train.Count - start);
                 if (!workspaces.TryGetValue(rows, out Workspace? workspace))
                 {
-                    workspace = new Workspace(rows, train, _layers);
+                    workspace = new Workspace(rows, train, workspaceLayers);
                     workspaces[rows] = workspace;
                 }
                 ReadOnlySpan<int> indices = order.AsSpan(start, rows);
                 train.CopyInputs(indices, workspace.Inputs);
                 train.CopyTargets(indices, workspace.Labels, workspace.Targets);
 
-                float loss = TrainingStep(workspace, gradients, fused, out Tensor output);
-                string? problem = !float.IsFinite(loss) ? $"the loss is {loss.ToString(CultureInfo.InvariantCulture)}" : FindNonFinite(gradients);
+                (float loss, Tensor output, string? problem) = step(workspace);
                 if (problem is not null)
                 {
+                    beforeWeightsAreRead?.Invoke();
                     throw new TrainingDivergedException(
                         string.Create(CultureInfo.InvariantCulture,
-                            $"Training diverged at epoch {epoch}/{epochs}, step {step}/{steps}: {problem}. ") +
+                            $"Training diverged at epoch {epoch}/{epochs}, step {stepNumber}/{steps}: {problem}. ") +
                         "The model keeps the weights from before this step; try a smaller learning rate or scaled inputs.",
-                        epoch, step, steps);
+                        epoch, stepNumber, steps);
                 }
-                _optimizer!.Step(parameters, gradients);
                 lossSum += (double)loss * rows;
                 if (_accuracy)
                 {
@@ -429,6 +458,7 @@ public sealed partial class Sequential
             }
             double seconds = stopwatch.Elapsed.TotalSeconds;
 
+            beforeWeightsAreRead?.Invoke();
             EvaluationResult? validationResult = validation is null ? null : Evaluate(validation, batchSize);
             var result = new EpochResult(
                 epoch, epochs, steps, lossSum / train.Count, _accuracy ? (double)correct / train.Count : null,
@@ -439,6 +469,10 @@ public sealed partial class Sequential
         }
         return new TrainingHistory(epochResults.AsReadOnly());
     }
+
+    /// <summary>"the loss is NaN" (or ∞) when the loss is not finite; null otherwise.</summary>
+    private static string? LossProblem(float loss) =>
+        float.IsFinite(loss) ? null : $"the loss is {loss.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>
     /// One forward and backward pass over a batch: overwrites <paramref name="gradients"/> with the gradient of the
