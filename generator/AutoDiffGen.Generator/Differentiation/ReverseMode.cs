@@ -454,7 +454,7 @@ internal sealed class ReverseMode
             {
                 changed.Add(written);
             }
-            foreach (IrExpr expr in ReadExpressions(statement))
+            foreach (IrExpr expr in IrWalk.SweepExpressions(statement))
             {
                 IrWalk.CollectReads(expr, read);
             }
@@ -481,17 +481,6 @@ internal sealed class ReverseMode
         Accumulate a => a.Target,
         Define d => d.Name,
         _ => null,
-    };
-
-    /// <summary>The expressions a statement of either sweep reads (nested statements not included).</summary>
-    private static IEnumerable<IrExpr> ReadExpressions(IrStmt statement) => statement switch
-    {
-        Accumulate { Index: { } index } a => [index, a.Value],
-        Accumulate a => [a.Value],
-        Define d => [d.Value],
-        TapePush p => [p.Value],
-        Comment => [],
-        _ => IrWalk.Expressions(statement),
     };
 
     /// <summary>Stores the loop's checkpointed accumulators before it (forward) and restores them after its reverse.</summary>
@@ -834,7 +823,7 @@ internal sealed class ReverseMode
             {
                 nested.Add(written);
             }
-            foreach (IrExpr expr in ReadExpressions(complex))
+            foreach (IrExpr expr in IrWalk.SweepExpressions(complex))
             {
                 IrWalk.CollectReads(expr, nested);
             }
@@ -1192,7 +1181,7 @@ internal sealed class ReverseMode
             {
                 assigned.Add(written);
             }
-            foreach (IrExpr expr in ReadExpressions(statement))
+            foreach (IrExpr expr in IrWalk.SweepExpressions(statement))
             {
                 IrWalk.CollectReads(expr, read);
             }

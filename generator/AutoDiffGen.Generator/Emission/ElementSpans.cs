@@ -43,7 +43,7 @@ internal sealed class ElementSpans
             {
                 touched.Add(update.Target);
             }
-            foreach (IrExpr expr in StatementExpressions(statement))
+            foreach (IrExpr expr in IrWalk.SweepExpressions(statement))
             {
                 CollectElementReads(expr, tensors, touched);
             }
@@ -105,15 +105,6 @@ internal sealed class ElementSpans
         NewArray n => n with { Length = Map(n.Length) },
         NewTensor n => n with { Dimensions = n.Dimensions.Select(Map).ToEquatableArray() },
         _ => expr,
-    };
-
-    private static IEnumerable<IrExpr> StatementExpressions(IrStmt statement) => statement switch
-    {
-        Accumulate { Index: { } index } a => [index, a.Value],
-        Accumulate a => [a.Value],
-        Define d => [d.Value],
-        TapePush p => [p.Value],
-        _ => IrWalk.Expressions(statement),
     };
 
     private static void CollectElementReads(IrExpr expr, HashSet<string> tensors, ISet<string> touched)

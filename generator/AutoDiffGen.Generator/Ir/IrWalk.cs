@@ -100,6 +100,19 @@ internal static class IrWalk
         _ => [],
     };
 
+    /// <summary>
+    /// The expressions a statement of either generated sweep reads (nested statements not included): besides
+    /// <see cref="Expressions"/>, those of accumulations, temporaries and tape pushes.
+    /// </summary>
+    public static IEnumerable<IrExpr> SweepExpressions(IrStmt statement) => statement switch
+    {
+        Accumulate { Index: { } index } a => [index, a.Value],
+        Accumulate a => [a.Value],
+        Define d => [d.Value],
+        TapePush p => [p.Value],
+        _ => Expressions(statement),
+    };
+
     /// <summary>The names a statement list assigns, nested statements included.</summary>
     public static HashSet<string> AssignedNames(IEnumerable<IrStmt> statements)
     {
