@@ -10,19 +10,35 @@ namespace AutoDiffGen.Generator.Emission;
 /// the tensor indexer reloads the array and checks the index on every access. Each span is taken where its tensor is
 /// assigned, and at the top of a method for tensors it receives.
 /// </summary>
+/// <remarks>
+/// The tensor dimensions the code reads are read into locals at the same places (<c>xColumns</c> rather than <c>x.Columns</c>):
+/// an index such as <c>row * x.Columns + column</c> would otherwise reload the field in every iteration, since the JIT
+/// cannot tell that the stores through the spans leave it alone. A tensor variable is assigned once and a tensor's
+/// shape never changes, so the locals stay right.
+/// </remarks>
 internal sealed class ElementSpans
 {
     private readonly Dictionary<string, string> _spans;
+    private readonly Dictionary<(string Tensor, TensorDimension Dimension), string> _dimensions;
 
-    private ElementSpans(Dictionary<string, string> spans)
+    private ElementSpans(Dictionary<string, string> spans, Dictionary<(string Tensor, TensorDimension Dimension), string> dimensions)
     {
         _spans = spans;
+        _dimensions = dimensions;
     }
 
     /// <summary>The span variables, by tensor name, in a stable order.</summary>
     public IEnumerable<KeyValuePair<string, string>> All => _spans.OrderBy(s => s.Key, System.StringComparer.Ordinal);
 
-    /// <summary>Spans for the tensors of <paramref name="method"/> whose elements <paramref name="statements"/> touch.</summary>
+    /// <summary>The shape locals: tensor, dimension and local, in a stable order.</summary>
+    public IEnumerable<(string Tensor, TensorDimension Dimension, string Local)> Dimensions =>
+        _dimensions.OrderBy(d => d.Key.Tensor, System.StringComparer.Ordinal).ThenBy(d => d.Key.Dimension)
+            .Select(d => (d.Key.Tensor, d.Key.Dimension, d.Value));
+
+    /// <summary>
+    /// Spans for the tensors of <paramref name="method"/> whose elements <paramref name="statements"/> touch, and locals
+    /// for the tensor dimensions they read.
+    /// </summary>
     public static ElementSpans For(AdjointMethod method, IEnumerable<IrStmt> statements, IEnumerable<string> taken)
     {
         var tensors = new HashSet<string>(method.Primal.Parameters.Where(p => p.Type.IsTensor).Select(p => p.Name)
@@ -48,18 +64,35 @@ internal sealed class ElementSpans
                 CollectElementReads(expr, tensors, touched);
             }
         }
+        var shapes = new SortedSet<(string Tensor, TensorDimension Dimension)>();
+        foreach (IrStmt statement in IrWalk.All(statements))
+        {
+            foreach (IrExpr expr in IrWalk.SweepExpressions(statement))
+            {
+                CollectDimensions(expr, tensors, shapes);
+            }
+        }
         var used = new HashSet<string>(taken);
         var spans = new Dictionary<string, string>();
         foreach (string tensor in touched)
         {
-            string name = tensor.TrimStart('@') + "Span";
-            while (!used.Add(name))
-            {
-                name += "_";
-            }
-            spans[tensor] = name;
+            spans[tensor] = UnusedName(used, tensor.TrimStart('@') + "Span");
         }
-        return new ElementSpans(spans);
+        var dimensions = new Dictionary<(string Tensor, TensorDimension Dimension), string>();
+        foreach ((string tensor, TensorDimension dimension) in shapes)
+        {
+            dimensions[(tensor, dimension)] = UnusedName(used, tensor.TrimStart('@') + dimension);
+        }
+        return new ElementSpans(spans, dimensions);
+    }
+
+    private static string UnusedName(HashSet<string> used, string name)
+    {
+        while (!used.Add(name))
+        {
+            name += "_";
+        }
+        return name;
     }
 
     public bool Has(string tensor, out string span) => _spans.TryGetValue(tensor, out span!);
@@ -70,9 +103,17 @@ internal sealed class ElementSpans
         foreach (IrStmt statement in statements)
         {
             yield return RewriteOne(statement);
-            if (statement is Assign { Index: null } assign && _spans.TryGetValue(assign.Target, out string? span))
+            if (statement is not Assign { Index: null } assign)
+            {
+                continue;
+            }
+            if (_spans.TryGetValue(assign.Target, out string? span))
             {
                 yield return new SpanOf(span, assign.Target);
+            }
+            foreach ((string tensor, TensorDimension dimension, string local) in Dimensions.Where(d => d.Tensor == assign.Target))
+            {
+                yield return new ShapeOf(local, tensor, dimension);
             }
         }
     }
@@ -104,8 +145,21 @@ internal sealed class ElementSpans
         ConstantCall c => c with { Args = c.Args.Select(Map).ToEquatableArray() },
         NewArray n => n with { Length = Map(n.Length) },
         NewTensor n => n with { Dimensions = n.Dimensions.Select(Map).ToEquatableArray() },
+        DimensionOf d when _dimensions.TryGetValue((d.Tensor, d.Dimension), out string? local) => new VarRef(local, ScalarKind.Int32),
         _ => expr,
     };
+
+    private static void CollectDimensions(IrExpr expr, ISet<string> tensors, ISet<(string Tensor, TensorDimension Dimension)> shapes)
+    {
+        if (expr is DimensionOf d && tensors.Contains(d.Tensor))
+        {
+            shapes.Add((d.Tensor, d.Dimension));
+        }
+        foreach (IrExpr child in IrWalk.Children(expr))
+        {
+            CollectDimensions(child, tensors, shapes);
+        }
+    }
 
     private static void CollectElementReads(IrExpr expr, HashSet<string> tensors, ISet<string> touched)
     {
@@ -122,3 +176,6 @@ internal sealed class ElementSpans
 
 /// <summary>Generated code only: <c>Span = Tensor.AsSpan()</c>, after <c>Tensor</c> is assigned.</summary>
 internal sealed record SpanOf(string Span, string Tensor) : IrStmt;
+
+/// <summary>Generated code only: <c>Local = Tensor.Dimension</c>, after <c>Tensor</c> is assigned.</summary>
+internal sealed record ShapeOf(string Local, string Tensor, TensorDimension Dimension) : IrStmt;

@@ -255,6 +255,10 @@ internal static class GradientEmitter
         string parameters = string.Join(", ", PrimalParameters(primal).Concat([$"ref {StateName(primal)}? {state}"]));
         using (writer.Block($"{primal.Accessibility} static {Real(primal)} {primal.Name}Forward({parameters})"))
         {
+            foreach (ParameterIr parameter in primal.Parameters.Where(p => p.Type.IsTensor))
+            {
+                writer.Line($"global::System.ArgumentNullException.ThrowIfNull({parameter.Name});");
+            }
             // Tensors and inner states from the previous call are reused when their shapes fit: a step allocates nothing.
             LocalInfo[] reused = CachedLocals(method).ToArray();
             foreach (LocalInfo local in method.Locals.Concat(method.AdjointLocals))
@@ -376,6 +380,13 @@ internal static class GradientEmitter
             writer.Line(fromState || received.Contains(span.Key)
                 ? $"{KnownNames.Span}<float> {span.Value} = {KnownNames.TensorSpans}.Of({span.Key});"
                 : $"{KnownNames.Span}<float> {span.Value} = default;");
+        }
+        foreach ((string tensor, TensorDimension dimension, string local) in spans.Dimensions)
+        {
+            // A tensor the method receives is not null here: the entry points check their tensor arguments.
+            writer.Line(fromState || received.Contains(tensor)
+                ? $"int {local} = {tensor}.{dimension};"
+                : $"int {local} = 0;");
         }
     }
 
@@ -527,6 +538,9 @@ internal static class GradientEmitter
             case SpanOf s:
                 writer.Line($"{s.Span} = {s.Tensor}.AsSpan();");
                 break;
+            case ShapeOf s:
+                writer.Line($"{s.Local} = {s.Tensor}.{s.Dimension};");
+                break;
         }
     }
 
@@ -580,6 +594,7 @@ internal static class GradientEmitter
 
     private static void WriteLengthChecks(SourceWriter writer, AdjointMethod method)
     {
+        WriteNullChecksOfTensorsWithoutAdjoint(writer, method);
         foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsTensor))
         {
             writer.Line($"{KnownNames.GradientGuards}.SameShape({adjoint.PrimalName}, {adjoint.AdjointName}, \"{Bare(adjoint.PrimalName)}\", \"{Bare(adjoint.AdjointName)}\");");
@@ -587,6 +602,19 @@ internal static class GradientEmitter
         foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsSequence && !a.PrimalType.IsTensor))
         {
             writer.Line($"{KnownNames.GradientGuards}.SameLength({adjoint.PrimalName}.Length, {adjoint.AdjointName}.Length, \"{Bare(adjoint.PrimalName)}\", \"{Bare(adjoint.AdjointName)}\");");
+        }
+    }
+
+    /// <summary>
+    /// Tensor arguments with an adjoint are checked by <c>SameShape</c>; the others get a check of their own, so that a
+    /// null tensor fails here, by name, and the generated body may read every tensor's shape up front.
+    /// </summary>
+    private static void WriteNullChecksOfTensorsWithoutAdjoint(SourceWriter writer, AdjointMethod method)
+    {
+        var withAdjoint = new HashSet<string>(method.Adjoints.Select(a => a.PrimalName));
+        foreach (ParameterIr parameter in method.Primal.Parameters.Where(p => p.Type.IsTensor && !withAdjoint.Contains(p.Name)))
+        {
+            writer.Line($"global::System.ArgumentNullException.ThrowIfNull({parameter.Name});");
         }
     }
 

@@ -215,16 +215,14 @@ public sealed partial class Sequential
         private readonly int _first;
         private readonly Dense _hiddenLayer;
         private readonly Dense _outputLayer;
-        private NeuralNetworks.Layers.DenseState? _hiddenState;
-        private NeuralNetworks.Layers.DenseState? _outputState;
-        private object? _activationState;
+        private readonly LayerPass _hiddenPass = new();
+        private readonly LayerPass _outputPass = new();
         private object? _outputActivationState;
         private Tensor? _partial;
         private Tensor? _logits;
         private Tensor? _dOutput;
         private Tensor? _dLogits;
         private Tensor? _dHidden;
-        private Tensor? _dPreActivation;
 
         public Shard(Sequential model, int index, int first, int width)
         {
@@ -271,9 +269,9 @@ public sealed partial class Sequential
         /// <summary>The shard's partial logits: its hidden slice times its rows of the output kernel (plus the bias on shard 0).</summary>
         public void Forward(Tensor inputs)
         {
-            Tensor z = NeuralNetworks.Layers.DenseForward(inputs, Kernel, Bias, ref _hiddenState);
-            Tensor h = _hiddenLayer.Activation == Activation.Linear ? z : Dense.ActivateForward(_hiddenLayer.Activation, z, ref _activationState);
-            _partial = NeuralNetworks.Layers.DenseForward(h, OutputKernel, OutputBias, ref _outputState);
+            Tensor h = _hiddenPass.Forward(_hiddenLayer.Activation, inputs, Kernel, Bias);
+            // Linear here: the output activation applies to the sum of every shard's partial logits.
+            _partial = _outputPass.Forward(Activation.Linear, h, OutputKernel, OutputBias);
         }
 
         /// <summary>Sums every shard's partial logits (in shard order), takes the loss gradient and runs the slice's backward halves.</summary>
@@ -308,15 +306,8 @@ public sealed partial class Sequential
             }
 
             _dHidden = TensorReuse.Zeros(_dHidden, batch.Rows, Kernel.Columns);
-            NeuralNetworks.Layers.DenseBackward(_outputState!, dLogits, _dHidden, Gradients[2], _index == 0 ? Gradients[3] : null);
-            Tensor dZ = _dHidden;
-            if (_hiddenLayer.Activation != Activation.Linear)
-            {
-                _dPreActivation = TensorReuse.Zeros(_dPreActivation, batch.Rows, Kernel.Columns);
-                Dense.ActivationBackward(_hiddenLayer.Activation, _activationState!, _dHidden, _dPreActivation);
-                dZ = _dPreActivation;
-            }
-            NeuralNetworks.Layers.DenseBackward(_hiddenState!, dZ, null, Gradients[0], Gradients[1]);
+            _outputPass.Backward(dLogits, _dHidden, Gradients[2], _index == 0 ? Gradients[3] : null);
+            _hiddenPass.Backward(_dHidden, null, Gradients[0], Gradients[1]);
             Problem = FindNonFinite(Gradients);
             if (Problem is not null)
             {

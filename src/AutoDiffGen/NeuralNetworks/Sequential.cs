@@ -493,23 +493,10 @@ public sealed partial class Sequential
 
         for (int i = last; i >= 0; i--)
         {
-            Dense layer = _layers[i];
-            Tensor dZ;
-            if (layer.Activation == Activation.Linear || (fused && i == last))
-            {
-                // The fused loss's gradient is already with respect to the logits; a linear layer passes it through.
-                dZ = workspace.OutputAdjoints[i];
-            }
-            else
-            {
-                dZ = workspace.PreActivationAdjoints[i]!;
-                dZ.Clear();
-                Dense.ActivationBackward(layer.Activation, workspace.ActivationStates[i]!, workspace.OutputAdjoints[i], dZ);
-            }
             // The first layer's input is the data: no adjoint, so its backward pass skips the x-side product.
             Tensor? dInput = i == 0 ? null : workspace.OutputAdjoints[i - 1];
             dInput?.Clear();
-            NeuralNetworks.Layers.DenseBackward(workspace.DenseStates[i]!, dZ, dInput, gradients[2 * i], gradients[(2 * i) + 1]);
+            workspace.Passes[i].Backward(workspace.OutputAdjoints[i], dInput, gradients[2 * i], gradients[(2 * i) + 1]);
         }
         return loss;
     }
@@ -559,9 +546,9 @@ public sealed partial class Sequential
         for (int i = 0; i < _layers.Length; i++)
         {
             Dense layer = _layers[i];
-            Tensor z = NeuralNetworks.Layers.DenseForward(a, layer.Kernel!, layer.Bias!, ref workspace.DenseStates[i]);
-            bool linear = layer.Activation == Activation.Linear || (fused && i == _layers.Length - 1);
-            a = linear ? z : Dense.ActivateForward(layer.Activation, z, ref workspace.ActivationStates[i]);
+            // With the fused loss, the last layer's softmax is part of the loss: its pass stops at the logits.
+            Activation activation = fused && i == _layers.Length - 1 ? Activation.Linear : layer.Activation;
+            a = workspace.Passes[i].Forward(activation, a, layer.Kernel!, layer.Bias!);
         }
         return a;
     }
@@ -769,17 +756,12 @@ public sealed partial class Sequential
             }
 
             int count = layers?.Length ?? 0;
-            DenseStates = new NeuralNetworks.Layers.DenseState?[count];
-            ActivationStates = new object?[count];
+            Passes = new LayerPass[count];
             OutputAdjoints = new Tensor[count];
-            PreActivationAdjoints = new Tensor?[count];
             for (int i = 0; i < count; i++)
             {
+                Passes[i] = new LayerPass();
                 OutputAdjoints[i] = Tensor.Zeros(rows, layers![i].Units);
-                if (layers[i].Activation != Activation.Linear)
-                {
-                    PreActivationAdjoints[i] = Tensor.Zeros(rows, layers[i].Units);
-                }
             }
         }
 
@@ -791,14 +773,9 @@ public sealed partial class Sequential
 
         public Tensor? Targets { get; }
 
-        /// <summary>What each layer's generated <c>DenseForward</c> kept for its <c>DenseBackward</c>; reused every step.</summary>
-        public NeuralNetworks.Layers.DenseState?[] DenseStates { get; }
-
-        /// <summary>What each layer's activation <c>Forward</c> kept for its <c>Backward</c> (a <c>ReluState</c>, …).</summary>
-        public object?[] ActivationStates { get; }
+        /// <summary>Each layer's generated Forward and Backward halves and what they keep; reused every step.</summary>
+        public LayerPass[] Passes { get; }
 
         public Tensor[] OutputAdjoints { get; }
-
-        public Tensor?[] PreActivationAdjoints { get; }
     }
 }

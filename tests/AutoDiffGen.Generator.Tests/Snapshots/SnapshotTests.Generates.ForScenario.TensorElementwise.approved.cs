@@ -49,20 +49,25 @@ static partial class Activation
         global::System.Span<float> seedSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(seed);
         global::System.Span<float> xSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(x);
         global::System.Span<float> ySpan = default;
+        int seedLength = seed.Length;
+        int xRows = x.Rows;
+        int xColumns = x.Columns;
+        int yColumns = 0;
 
         // Forward sweep: the body of Softplus, storing what the reverse sweep needs.
-        y = global::AutoDiffGen.CompilerServices.TensorReuse.Zeros(y, x.Rows, x.Columns);
+        y = global::AutoDiffGen.CompilerServices.TensorReuse.Zeros(y, xRows, xColumns);
         ySpan = y.AsSpan();
-        for (row = 0; row < x.Rows; row++)
+        yColumns = y.Columns;
+        for (row = 0; row < xRows; row++)
         {
-            for (column = 0; column < x.Columns; column++)
+            for (column = 0; column < xColumns; column++)
             {
                 tapeFloat.Push(exp0);
-                exp0 = global::System.MathF.Exp(sharpness * xSpan[row * x.Columns + column]);
+                exp0 = global::System.MathF.Exp(sharpness * xSpan[row * xColumns + column]);
                 tapeFloat.Push(log0);
                 log0 = global::System.MathF.Log(1f + exp0);
-                tapeFloat.Push(ySpan[row * y.Columns + column]);
-                ySpan[row * y.Columns + column] = log0 / sharpness;
+                tapeFloat.Push(ySpan[row * yColumns + column]);
+                ySpan[row * yColumns + column] = log0 / sharpness;
             }
         }
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(y, seed, "the result of Softplus", "seed");
@@ -70,20 +75,20 @@ static partial class Activation
         // Reverse sweep: adjoints flow from the result back to the parameters.
         dY = global::AutoDiffGen.CompilerServices.TensorReuse.ZerosLike(dY, y);
         dYSpan = dY.AsSpan();
-        for (element0 = 0; element0 < seed.Length; element0++)
+        for (element0 = 0; element0 < seedLength; element0++)
         {
             dYSpan[element0] = seedSpan[element0];
         }
-        for (row = x.Rows - 1; row >= 0; row--)
+        for (row = xRows - 1; row >= 0; row--)
         {
-            for (column = x.Columns - 1; column >= 0; column--)
+            for (column = xColumns - 1; column >= 0; column--)
             {
                 // y[row * y.Columns + column] = log0 / sharpness
-                float dYElement = dYSpan[row * y.Columns + column];
-                dYSpan[row * y.Columns + column] = 0f;
+                float dYElement = dYSpan[row * yColumns + column];
+                dYSpan[row * yColumns + column] = 0f;
                 float dLog0Here = dYElement / sharpness;
-                dSharpness -= dYElement * ySpan[row * y.Columns + column] / sharpness;
-                ySpan[row * y.Columns + column] = tapeFloat.Pop();
+                dSharpness -= dYElement * ySpan[row * yColumns + column] / sharpness;
+                ySpan[row * yColumns + column] = tapeFloat.Pop();
                 // log0 = global::System.MathF.Log(1f + exp0)
                 float t0 = 1f + exp0;
                 float adj1 = dLog0Here / t0;
@@ -91,8 +96,8 @@ static partial class Activation
                 log0 = tapeFloat.Pop();
                 // exp0 = global::System.MathF.Exp(sharpness * x[row * x.Columns + column])
                 float adj0 = dExp0Here * exp0;
-                dSharpness += adj0 * xSpan[row * x.Columns + column];
-                dXSpan[row * x.Columns + column] += adj0 * sharpness;
+                dSharpness += adj0 * xSpan[row * xColumns + column];
+                dXSpan[row * xColumns + column] += adj0 * sharpness;
                 exp0 = tapeFloat.Pop();
             }
         }
@@ -135,6 +140,7 @@ static partial class Activation
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     public static global::AutoDiffGen.Tensors.Tensor SoftplusForward(global::AutoDiffGen.Tensors.Tensor x, float sharpness, ref SoftplusState? state)
     {
+        global::System.ArgumentNullException.ThrowIfNull(x);
         global::AutoDiffGen.Tensors.Tensor y = state?.y!;
         int row = 0;
         int column = 0;
@@ -147,19 +153,23 @@ static partial class Activation
         var tapeFloat = new global::AutoDiffGen.CompilerServices.Tape<float>();
         global::System.Span<float> xSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(x);
         global::System.Span<float> ySpan = default;
+        int xRows = x.Rows;
+        int xColumns = x.Columns;
+        int yColumns = 0;
 
-        y = global::AutoDiffGen.CompilerServices.TensorReuse.Zeros(y, x.Rows, x.Columns);
+        y = global::AutoDiffGen.CompilerServices.TensorReuse.Zeros(y, xRows, xColumns);
         ySpan = y.AsSpan();
-        for (row = 0; row < x.Rows; row++)
+        yColumns = y.Columns;
+        for (row = 0; row < xRows; row++)
         {
-            for (column = 0; column < x.Columns; column++)
+            for (column = 0; column < xColumns; column++)
             {
                 tapeFloat.Push(exp0);
-                exp0 = global::System.MathF.Exp(sharpness * xSpan[row * x.Columns + column]);
+                exp0 = global::System.MathF.Exp(sharpness * xSpan[row * xColumns + column]);
                 tapeFloat.Push(log0);
                 log0 = global::System.MathF.Log(1f + exp0);
-                tapeFloat.Push(ySpan[row * y.Columns + column]);
-                ySpan[row * y.Columns + column] = log0 / sharpness;
+                tapeFloat.Push(ySpan[row * yColumns + column]);
+                ySpan[row * yColumns + column] = log0 / sharpness;
             }
         }
 
@@ -221,19 +231,22 @@ static partial class Activation
         global::System.Span<float> dYSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(dY);
         global::System.Span<float> xSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(x);
         global::System.Span<float> ySpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(y);
+        int xRows = x.Rows;
+        int xColumns = x.Columns;
+        int yColumns = y.Columns;
 
         dY = seed;
         dYSpan = dY.AsSpan();
-        for (row = x.Rows - 1; row >= 0; row--)
+        for (row = xRows - 1; row >= 0; row--)
         {
-            for (column = x.Columns - 1; column >= 0; column--)
+            for (column = xColumns - 1; column >= 0; column--)
             {
                 // y[row * y.Columns + column] = log0 / sharpness
-                float dYElement = dYSpan[row * y.Columns + column];
-                dYSpan[row * y.Columns + column] = 0f;
+                float dYElement = dYSpan[row * yColumns + column];
+                dYSpan[row * yColumns + column] = 0f;
                 float dLog0Here = dYElement / sharpness;
-                dSharpness -= dYElement * ySpan[row * y.Columns + column] / sharpness;
-                ySpan[row * y.Columns + column] = tapeFloat.Pop();
+                dSharpness -= dYElement * ySpan[row * yColumns + column] / sharpness;
+                ySpan[row * yColumns + column] = tapeFloat.Pop();
                 // log0 = global::System.MathF.Log(1f + exp0)
                 float t0 = 1f + exp0;
                 float adj1 = dLog0Here / t0;
@@ -241,8 +254,8 @@ static partial class Activation
                 log0 = tapeFloat.Pop();
                 // exp0 = global::System.MathF.Exp(sharpness * x[row * x.Columns + column])
                 float adj0 = dExp0Here * exp0;
-                dSharpness += adj0 * xSpan[row * x.Columns + column];
-                dXSpan[row * x.Columns + column] += adj0 * sharpness;
+                dSharpness += adj0 * xSpan[row * xColumns + column];
+                dXSpan[row * xColumns + column] += adj0 * sharpness;
                 exp0 = tapeFloat.Pop();
             }
         }

@@ -46,6 +46,7 @@ static partial class Network
         LayerValueAndPullbackCache.dAddBias = null; // taken, so that a nested call on this thread allocates its own
         global::System.Span<float> dAddBiasSpan = default;
         global::System.Span<float> seedSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(seed);
+        int seedLength = seed.Length;
 
         // Forward sweep: the body of Layer.
         matMul = global::AutoDiffGen.Tensors.TensorOps.MatMulInto(x, w, matMul);
@@ -56,7 +57,7 @@ static partial class Network
         // Reverse sweep: adjoints flow from the result back to the parameters.
         dAddBias = global::AutoDiffGen.CompilerServices.TensorReuse.ZerosLike(dAddBias, addBias);
         dAddBiasSpan = dAddBias.AsSpan();
-        for (element0 = 0; element0 < seed.Length; element0++)
+        for (element0 = 0; element0 < seedLength; element0++)
         {
             dAddBiasSpan[element0] = seedSpan[element0];
         }
@@ -102,6 +103,9 @@ static partial class Network
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     public static global::AutoDiffGen.Tensors.Tensor LayerForward(global::AutoDiffGen.Tensors.Tensor x, global::AutoDiffGen.Tensors.Tensor w, global::AutoDiffGen.Tensors.Tensor b, ref LayerState? state)
     {
+        global::System.ArgumentNullException.ThrowIfNull(x);
+        global::System.ArgumentNullException.ThrowIfNull(w);
+        global::System.ArgumentNullException.ThrowIfNull(b);
         global::AutoDiffGen.Tensors.Tensor matMul = state?.matMul!;
         global::AutoDiffGen.Tensors.Tensor addBias = state?.addBias!;
         global::AutoDiffGen.Tensors.TensorOps.AddBiasState? addBiasState = state?.addBiasState!;
@@ -210,6 +214,8 @@ static partial class Network
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     public static float LossGradient(global::AutoDiffGen.Tensors.Tensor w, global::AutoDiffGen.Tensors.Tensor b, global::AutoDiffGen.Tensors.Tensor x, global::AutoDiffGen.Tensors.Tensor targets, global::AutoDiffGen.Tensors.Tensor? dW, global::AutoDiffGen.Tensors.Tensor? dB)
     {
+        global::System.ArgumentNullException.ThrowIfNull(x);
+        global::System.ArgumentNullException.ThrowIfNull(targets);
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(w, dW, "w", "dW");
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(b, dB, "b", "dB");
         dW?.Clear();
@@ -231,6 +237,8 @@ static partial class Network
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "{version}")]
     public static void LossPullback(global::AutoDiffGen.Tensors.Tensor w, global::AutoDiffGen.Tensors.Tensor b, global::AutoDiffGen.Tensors.Tensor x, global::AutoDiffGen.Tensors.Tensor targets, float seed, global::AutoDiffGen.Tensors.Tensor? dW, global::AutoDiffGen.Tensors.Tensor? dB)
     {
+        global::System.ArgumentNullException.ThrowIfNull(x);
+        global::System.ArgumentNullException.ThrowIfNull(targets);
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(w, dW, "w", "dW");
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(b, dB, "b", "dB");
         LossValueAndPullback(w, b, x, targets, seed, dW, dB);
@@ -259,25 +267,29 @@ static partial class Network
         global::System.Span<float> dHiddenSpan = default;
         global::System.Span<float> hiddenSpan = default;
         global::System.Span<float> targetsSpan = global::AutoDiffGen.CompilerServices.TensorSpans.Of(targets);
+        int hiddenRows = 0;
+        int hiddenLength = 0;
 
         // Forward sweep: the body of Loss.
         hidden = global::Network.LayerForward(x, w, b, ref hiddenState);
         hiddenSpan = hidden.AsSpan();
+        hiddenRows = hidden.Rows;
+        hiddenLength = hidden.Length;
         dHidden = global::AutoDiffGen.CompilerServices.TensorReuse.ZerosLike(dHidden, hidden);
         dHiddenSpan = dHidden.AsSpan();
         sum = 0f;
-        for (i = 0; i < hidden.Length; i++)
+        for (i = 0; i < hiddenLength; i++)
         {
             error = hiddenSpan[i] - targetsSpan[i];
             sum += error * error;
         }
-        result = sum / (float)hidden.Rows;
+        result = sum / (float)hiddenRows;
 
         // Reverse sweep: adjoints flow from the result back to the parameters.
         dResult = seed;
         // result = sum / (float)hidden.Rows
-        dSum += dResult / (float)hidden.Rows;
-        for (i = hidden.Length - 1; i >= 0; i--)
+        dSum += dResult / (float)hiddenRows;
+        for (i = hiddenLength - 1; i >= 0; i--)
         {
             error = hiddenSpan[i] - targetsSpan[i];
             // sum += error * error

@@ -46,6 +46,56 @@ public class LayerGradientTests
     }
 
     [Fact]
+    public void AddBiasRelu_pullback_matches_finite_differences()
+    {
+        // Inputs at least 0.1 from the kink and a bias within ±0.02, so no difference step crosses it.
+        Tensor matrix = Random(s_random, 3, 4, -1f, 1f, margin: 0.1f), bias = Random(s_random, 0, 4, -0.02f, 0.02f);
+        AssertPullback(() => TensorOps.AddBiasRelu(matrix, bias), (seed, d) => TensorOps.AddBiasReluPullback(matrix, bias, seed, d[0], d[1]), [matrix, bias], step: 1e-3f);
+    }
+
+    [Fact]
+    public void DenseRelu_is_relu_of_dense_in_value_and_gradient()
+    {
+        Tensor x = Random(s_random, 5, 6), w = Random(s_random, 6, 7), b = Random(s_random, 0, 7, -0.5f, 0.5f);
+        Tensor seed = Random(s_random, 5, 7);
+        Tensor fused = Layers.DenseRelu(x, w, b);
+        Tensor separate = Activations.Relu(Layers.Dense(x, w, b));
+        Assert.Equal(separate.AsSpan().ToArray(), fused.AsSpan().ToArray());
+        Assert.Contains(0f, fused.AsSpan().ToArray()); // some units are off, so the mask is exercised
+        Assert.Contains(fused.AsSpan().ToArray(), value => value > 0f);
+
+        Tensor dX = Tensor.ZerosLike(x), dW = Tensor.ZerosLike(w), dB = Tensor.ZerosLike(b);
+        Layers.DenseReluPullback(x, w, b, seed, dX, dW, dB);
+        Tensor dZ = Tensor.ZerosLike(separate), dXExpected = Tensor.ZerosLike(x), dWExpected = Tensor.ZerosLike(w), dBExpected = Tensor.ZerosLike(b);
+        Activations.ReluPullback(Layers.Dense(x, w, b), seed, dZ);
+        Layers.DensePullback(x, w, b, dZ, dXExpected, dWExpected, dBExpected);
+        AssertClose(dXExpected, dX);
+        AssertClose(dWExpected, dW);
+        AssertClose(dBExpected, dB);
+    }
+
+    [Fact]
+    public void A_null_tensor_argument_is_refused_by_name()
+    {
+        Tensor w = Random(s_random, 3, 2), b = Random(s_random, 0, 2);
+        Layers.DenseReluState? state = null;
+        ArgumentNullException forward = Assert.Throws<ArgumentNullException>(() => Layers.DenseReluForward(null!, w, b, ref state));
+        Assert.Equal("x", forward.ParamName);
+        ArgumentNullException gradient = Assert.Throws<ArgumentNullException>(() =>
+            TensorFunctions.TwoLayerLossGradient(w, b, Random(s_random, 2, 2), Random(s_random, 0, 2), null!, [0], null, null, null, null));
+        Assert.Equal("x", gradient.ParamName);
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual)
+    {
+        Assert.True(expected.HasShapeOf(actual));
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i], 1e-5f);
+        }
+    }
+
+    [Fact]
     public void Pullbacks_add_into_the_adjoints()
     {
         Tensor x = Random(s_random, 2, 3, margin: 0.1f), seed = Random(s_random, 2, 3);
