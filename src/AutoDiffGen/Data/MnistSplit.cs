@@ -1,4 +1,6 @@
 using System;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace AutoDiffGen.Data;
 
@@ -134,6 +136,7 @@ public sealed class MnistSplit
     }
 
     private void CopyRange<T>(int first, int count, Span<T> destination, T[] table)
+        where T : unmanaged
     {
         ArgumentOutOfRangeException.ThrowIfNegative(first);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -147,6 +150,7 @@ public sealed class MnistSplit
     }
 
     private void CopySelected<T>(ReadOnlySpan<int> indices, Span<T> destination, T[] table)
+        where T : unmanaged
     {
         CheckDestination(indices.Length, destination.Length, PixelsPerImage);
         for (int i = 0; i < indices.Length; i++)
@@ -157,13 +161,46 @@ public sealed class MnistSplit
     }
 
     private static void Map<T>(ReadOnlySpan<byte> source, Span<T> destination, T[] table)
+        where T : unmanaged
     {
         // Slicing once up front lets the JIT drop the bounds checks on destination inside the loop.
         destination = destination[..source.Length];
-        for (int i = 0; i < source.Length; i++)
+        int done = 0;
+        if (typeof(T) == typeof(float))
+        {
+            // A batch is 100,000 pixels: converting a vector of them at a time takes a tenth of the table's time.
+            float divisor = ReferenceEquals(table, s_scaledSingle) ? 255f : 1f;
+            done = ConvertVectors(source, MemoryMarshal.Cast<T, float>(destination), divisor);
+        }
+        for (int i = done; i < source.Length; i++)
         {
             destination[i] = table[source[i]];
         }
+    }
+
+    /// <summary>
+    /// Writes (float)pixel / <paramref name="divisor"/> for the whole vectors of <paramref name="source"/>; returns how
+    /// many pixels it did. Each value is the one the tables hold: the same conversion and the same rounded division.
+    /// </summary>
+    private static int ConvertVectors(ReadOnlySpan<byte> source, Span<float> destination, float divisor)
+    {
+        // A vector of bytes widens into four vectors of floats.
+        int width = Vector<byte>.Count;
+        ReadOnlySpan<Vector<byte>> bytes = MemoryMarshal.Cast<byte, Vector<byte>>(source);
+        Span<Vector<float>> floats = MemoryMarshal.Cast<float, Vector<float>>(destination);
+        var divisors = new Vector<float>(divisor);
+        for (int v = 0; v < bytes.Length; v++)
+        {
+            Vector.Widen(bytes[v], out Vector<ushort> low, out Vector<ushort> high);
+            Vector.Widen(low, out Vector<uint> first, out Vector<uint> second);
+            Vector.Widen(high, out Vector<uint> third, out Vector<uint> fourth);
+            int at = v * 4;
+            floats[at] = Vector.ConvertToSingle(first) / divisors;
+            floats[at + 1] = Vector.ConvertToSingle(second) / divisors;
+            floats[at + 2] = Vector.ConvertToSingle(third) / divisors;
+            floats[at + 3] = Vector.ConvertToSingle(fourth) / divisors;
+        }
+        return bytes.Length * width;
     }
 
     private static void CheckDestination(int items, int destinationLength, int valuesPerItem)
