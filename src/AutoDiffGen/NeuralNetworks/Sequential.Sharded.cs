@@ -98,11 +98,23 @@ public sealed partial class Sequential
     }
 
     /// <summary>The steps all shards take together, and the barrier between their phases.</summary>
+    /// <remarks>
+    /// A step meets at three barriers: A (the batch is ready), B (every shard's partial logits are ready) and C (every
+    /// shard has checked its gradients). Each shard then updates its own slice and goes on to the next A, so a worker's
+    /// update overlaps the main thread's copying of the next batch. What has to wait for every update (the optimizer's
+    /// step count, and reading the weights) waits for the next A: either the next step's, or one that
+    /// <see cref="Synchronize"/> calls for without a step.
+    /// </remarks>
     private sealed class ShardedRun(Shard[] shards, List<Tensor> parameters, List<Tensor> gradients, bool fused, Optimizer optimizer)
     {
         private readonly SpinBarrier _barrier = new(shards.Length);
+
+        // Whether round r only synchronizes (no step) is in slot r % 2: the main thread writes the slot of the next round
+        // while a slow worker may still be reading the slot of this one.
+        private readonly bool[] _synchronizeOnly = new bool[2];
+        private long _round;
         private Workspace? _batch;
-        private volatile bool _stopping;
+        private bool _updatePending;
         private Exception? _failure;
 
         /// <summary>The first non-finite gradient any shard found in the last step, or null.</summary>
@@ -112,8 +124,8 @@ public sealed partial class Sequential
         public (float Loss, Tensor Output) Step(Workspace batch)
         {
             _batch = batch;
+            BeginRound(synchronizeOnly: false); // A: the batch is ready, and every shard has updated its slice for the last step
             optimizer.BeginSharedStep(parameters, gradients);
-            AwaitOnMain(); // A: the batch is ready
             Shard self = shards[0];
             RunShard(self, batch, AwaitOnMain);
             Problem = null;
@@ -124,26 +136,25 @@ public sealed partial class Sequential
             if (Problem is null && float.IsFinite(self.Loss))
             {
                 optimizer.StepRange(parameters, gradients, self.FirstParameter, self.Parameters.Length);
-            }
-            AwaitOnMain(); // D: every shard has updated its slice
-            if (Problem is null && float.IsFinite(self.Loss))
-            {
-                optimizer.EndSharedStep();
+                _updatePending = true;
             }
             return (self.Loss, self.Output!);
         }
+
+        /// <summary>Waits until every shard has finished its last update; then the weights may be read.</summary>
+        public void Synchronize() => BeginRound(synchronizeOnly: true);
 
         /// <summary>The loop of shards 1 and up, each on its own thread.</summary>
         public void Work(Shard shard)
         {
             try
             {
-                while (true)
+                for (long round = 0; ; round++)
                 {
                     _barrier.SignalAndWait(); // A
-                    if (_stopping)
+                    if (Volatile.Read(ref _synchronizeOnly[round % 2]))
                     {
-                        return;
+                        continue;
                     }
                     RunShard(shard, _batch!, _barrier.SignalAndWait);
                     bool healthy = float.IsFinite(shard.Loss);
@@ -155,7 +166,6 @@ public sealed partial class Sequential
                     {
                         optimizer.StepRange(parameters, gradients, shard.FirstParameter, shard.Parameters.Length);
                     }
-                    _barrier.SignalAndWait(); // D
                 }
             }
             catch (Exception exception) when (exception is not BarrierAbortedException)
@@ -168,6 +178,22 @@ public sealed partial class Sequential
             }
         }
 
+        /// <summary>
+        /// Barrier A of the next round, which tells the workers what the round is. Past it, every worker has finished the
+        /// last step's update, so that step ends here.
+        /// </summary>
+        private void BeginRound(bool synchronizeOnly)
+        {
+            Volatile.Write(ref _synchronizeOnly[_round % 2], synchronizeOnly);
+            _round++;
+            AwaitOnMain();
+            if (_updatePending)
+            {
+                optimizer.EndSharedStep();
+                _updatePending = false;
+            }
+        }
+
         /// <summary>Forward on the shard's slice, the exchange of partial logits, then backward on the slice.</summary>
         private void RunShard(Shard shard, Workspace batch, Action await)
         {
@@ -177,21 +203,18 @@ public sealed partial class Sequential
             await(); // C: every shard has checked its gradients
         }
 
-        /// <summary>Copies the shards' slices back into the model's layers.</summary>
+        /// <summary>Copies the shards' slices back into the model's layers, once every shard has finished its update.</summary>
         public void Gather()
         {
+            Synchronize();
             foreach (Shard shard in shards)
             {
                 shard.Gather();
             }
         }
 
-        /// <summary>Releases the worker threads.</summary>
-        public void Stop()
-        {
-            _stopping = true;
-            _barrier.Abort();
-        }
+        /// <summary>Releases the worker threads, which wait at barrier A.</summary>
+        public void Stop() => _barrier.Abort();
 
         /// <summary>Waits at the barrier on the calling thread; a worker's failure surfaces here as the exception it threw.</summary>
         private void AwaitOnMain()
