@@ -309,8 +309,9 @@ internal static unsafe class GemmMicroKernels
     }
 
     /// <summary>
-    /// How many rows of B ahead a packing tile asks for: B's rows are far apart (a page apart for n = 1024), so the
-    /// hardware prefetcher, which stops at page boundaries, does not fetch them in time.
+    /// How many rows of B ahead a packing tile asks for: B's rows are far apart (a page apart for n = 1024), and the
+    /// hardware prefetcher stops at page boundaries. Measured on Zen 3 with one row tile (every tile packs): 8 rows ran
+    /// about 6% faster than none; 16 to 64 rows were no faster than 8.
     /// </summary>
     private const int PackingPrefetchRows = 8;
 
