@@ -10,7 +10,8 @@ using BenchmarkDotNet.Running;
 namespace AutoDiffGen.Benchmarks;
 
 /// <summary>
-/// Gemm on the products of one MNIST training step (batch 128, 784 → 512 → 10), on 1 and 2 threads. The GFLOP/s
+/// Gemm on the products of one MNIST training step (batch 128, 784 → 512 → 10), on 1 and 2 threads, plus the
+/// half-width products each of the two training shards runs on one thread (its 256 of the 512 hidden units). The GFLOP/s
 /// column divides each product's 2·m·k·n by the median time, and "% of peak" compares it with 232 GFLOP/s, the
 /// fp32 FMA peak of two cores at 116 GFLOP/s each.
 /// </summary>
@@ -24,6 +25,7 @@ public class GemmBenchmarks
     private const int Inputs = 784;
     private const int Hidden = 512;
     private const int Classes = 10;
+    private const int ShardHidden = Hidden / 2;
 
     private Tensor _images = null!;
     private Tensor _w1 = null!;
@@ -33,6 +35,11 @@ public class GemmBenchmarks
     private Tensor _dHidden = null!;
     private Tensor _dW1 = null!;
     private Tensor _dLogits = null!;
+    private Tensor _dW2 = null!;
+    private Tensor _w1Shard = null!;
+    private Tensor _hiddenShard = null!;
+    private Tensor _dHiddenShard = null!;
+    private Tensor _dW1Shard = null!;
 
     /// <summary>The value of <see cref="TensorParallelism.MaxThreads"/>; each case runs in its own process.</summary>
     [Params(1, 2)]
@@ -51,6 +58,11 @@ public class GemmBenchmarks
         _dHidden = RandomMatrix(random, Batch, Hidden);
         _dW1 = Tensor.Zeros(Inputs, Hidden);
         _dLogits = RandomMatrix(random, Batch, Classes);
+        _dW2 = Tensor.Zeros(Hidden, Classes);
+        _w1Shard = RandomMatrix(random, Inputs, ShardHidden);
+        _hiddenShard = Tensor.Zeros(Batch, ShardHidden);
+        _dHiddenShard = RandomMatrix(random, Batch, ShardHidden);
+        _dW1Shard = Tensor.Zeros(Inputs, ShardHidden);
     }
 
     [Benchmark(Description = "AB  hidden = X·W1: 128×784 · 784×512")]
@@ -68,6 +80,18 @@ public class GemmBenchmarks
     [Benchmark(Description = "AB  logits = H·W2: 128×512 · 512×10")]
     [Flops(2L * Batch * Hidden * Classes)]
     public void Logits() => Gemm.AB(_hidden, _w2, _logits, accumulate: false);
+
+    [Benchmark(Description = "AtB dW2 += Hᵀ·dY: (128×512)ᵀ · 128×10")]
+    [Flops(2L * Hidden * Batch * Classes)]
+    public void OutputWeightGradient() => Gemm.AtB(_hidden, _dLogits, _dW2, accumulate: true);
+
+    [Benchmark(Description = "AB  shard hidden = X·W1: 128×784 · 784×256")]
+    [Flops(2L * Batch * Inputs * ShardHidden)]
+    public void ShardForward() => Gemm.AB(_images, _w1Shard, _hiddenShard, accumulate: false);
+
+    [Benchmark(Description = "AtB shard dW1 += Xᵀ·dH: (128×784)ᵀ · 128×256")]
+    [Flops(2L * Inputs * Batch * ShardHidden)]
+    public void ShardWeightGradient() => Gemm.AtB(_images, _dHiddenShard, _dW1Shard, accumulate: true);
 
     private static Tensor RandomMatrix(Random random, int rows, int columns)
     {

@@ -51,7 +51,13 @@ internal enum GemmKernel
 /// of <see cref="ColumnBlock"/> (B's chunk is packed here), then rows in chunks of <see cref="RowBlock"/> (that slice
 /// of A is reread for every panel, from L2), then 16-column panels, then 6-row tiles. Long reduction chunks mean few
 /// passes over C and few kernel calls per flop; a panel (up to 1024 × 16 floats) then no longer fits L1, but it is read
-/// in order and L2 keeps up (measured on Zen 3: 256-deep chunks ran about 5% slower than 784-deep ones).
+/// in order and L2 keeps up (measured on Zen 3: 256-deep chunks ran about 5% slower than 784-deep ones, and chunks of
+/// 256 with the column loop outside the reduction loop, so that A's slice stays in L2, ran no faster).
+/// </para>
+/// <para>
+/// When B is row-major (A·B, Aᵀ·B), the first tile of each whole panel reads B where it lies and writes the packed
+/// panel as it goes, so the copy overlaps the arithmetic instead of being a memory-bound pass of its own; only a last,
+/// narrower panel is packed (zero-padded) beforehand. B used transposed (A·Bᵀ) is packed by 8 × 8 transposes first.
 /// </para>
 /// <para>
 /// A is read where it lies, with no packing: its rows for A·B and A·Bᵀ (<see cref="GemmMicroKernels.RowStrip"/>),
@@ -272,13 +278,14 @@ internal static unsafe class GemmEngine
     {
         const int maxTileRows = GemmMicroKernels.MaxRows;
         int panelWidth = 2 * TOps.Count;
-        int n = problem.N;
         // Equal reduction chunks (1500 = 2 × 750 rather than 1024 + 476); this depends on k alone, never on the split.
         int depthChunks = DivideRoundingUp(problem.K, DepthBlock);
         int depthChunk = DivideRoundingUp(problem.K, depthChunks);
         int columnBlock = Math.Min(ColumnBlock, RoundUp(columnEnd - columnStart, panelWidth));
         float* packedB = scratch.PackedB(depthChunk * columnBlock);
         float* edgeTile = scratch.EdgeTile(maxTileRows * panelWidth);
+        // Row-major B is packed by the tiles themselves (see the remarks); B used transposed needs a transpose first.
+        bool packOnTheWay = problem.Layout != GemmLayout.ABt;
 
         for (int p0 = 0; p0 < problem.K; p0 += depthChunk)
         {
@@ -288,34 +295,72 @@ internal static unsafe class GemmEngine
             {
                 int blockColumns = Math.Min(columnBlock, columnEnd - j0);
                 int panels = DivideRoundingUp(blockColumns, panelWidth);
-                PackB<TVector, TOps>(problem, p0, depth, j0, blockColumns, packedB);
+                if (packOnTheWay)
+                {
+                    PackNarrowLastPanel<TVector, TOps>(problem, p0, depth, j0, blockColumns, packedB);
+                }
+                else
+                {
+                    PackTransposedB(problem.B + (nint)j0 * problem.K + p0, problem.K, depth, blockColumns, panelWidth, packedB);
+                }
+                var block = new PackedBlock(p0, depth, j0, blockColumns, packedB, edgeTile, rowStart, overwrite, packOnTheWay);
                 for (int i0 = rowStart; i0 < rowEnd; i0 += RowBlock)
                 {
                     int blockRowEnd = Math.Min(i0 + RowBlock, rowEnd);
+                    // Each packed panel (up to 64 KB) is read from L2 for every tile of the block's rows, and A from L2 or L3.
+                    int rows;
                     for (int panel = 0; panel < panels; panel++)
                     {
-                        float* bPanel = packedB + panel * depth * panelWidth;
-                        int j = j0 + panel * panelWidth;
-                        int panelColumns = Math.Min(panelWidth, j0 + blockColumns - j);
-                        int rows;
                         for (int i = i0; i < blockRowEnd; i += rows)
                         {
                             rows = TileRows(blockRowEnd - i);
-                            float* c = problem.C + (nint)i * n + j;
-                            if (panelColumns == panelWidth)
-                            {
-                                Tile<TVector, TOps>(problem, i, rows, p0, depth, bPanel, c, n, overwrite);
-                            }
-                            else
-                            {
-                                // A tile cut off by the right edge goes through scratch, so that no store passes the end of a row.
-                                Tile<TVector, TOps>(problem, i, rows, p0, depth, bPanel, edgeTile, panelWidth, overwrite: true);
-                                MergeTile(edgeTile, panelWidth, c, n, rows, panelColumns, overwrite);
-                            }
+                            PanelTile<TVector, TOps>(problem, block, i, rows, panel);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>One packed block of B and where it sits in the product: what <see cref="PanelTile"/> needs besides the tile's place.</summary>
+    private readonly struct PackedBlock(int p0, int depth, int j0, int columns, float* packed, float* edgeTile, int rowStart, bool overwrite, bool packOnTheWay)
+    {
+        public int P0 { get; } = p0;
+        public int Depth { get; } = depth;
+        public int J0 { get; } = j0;
+        public int Columns { get; } = columns;
+        public float* Packed { get; } = packed;
+        public float* EdgeTile { get; } = edgeTile;
+        public int RowStart { get; } = rowStart;
+        public bool Overwrite { get; } = overwrite;
+        public bool PackOnTheWay { get; } = packOnTheWay;
+    }
+
+    /// <summary>
+    /// The tile of rows [<paramref name="i"/>, i + <paramref name="rows"/>) in panel <paramref name="panel"/> of a block. The
+    /// first tile of each whole panel (at the item's first row) packs the panel when B is row-major.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PanelTile<TVector, TOps>(in GemmProblem problem, in PackedBlock block, int i, int rows, int panel)
+        where TVector : unmanaged
+        where TOps : IGemmVector<TVector>
+    {
+        int panelWidth = 2 * TOps.Count;
+        int n = problem.N;
+        float* bPanel = block.Packed + (nint)panel * block.Depth * panelWidth;
+        int j = block.J0 + panel * panelWidth;
+        int panelColumns = Math.Min(panelWidth, block.J0 + block.Columns - j);
+        float* c = problem.C + (nint)i * n + j;
+        if (panelColumns == panelWidth)
+        {
+            float* bSource = block.PackOnTheWay && i == block.RowStart ? problem.B + (nint)block.P0 * n + j : null;
+            Tile<TVector, TOps>(problem, i, rows, block.P0, block.Depth, bPanel, bSource, c, n, block.Overwrite);
+        }
+        else
+        {
+            // A tile cut off by the right edge goes through scratch, so that no store passes the end of a row.
+            Tile<TVector, TOps>(problem, i, rows, block.P0, block.Depth, bPanel, bSource: null, block.EdgeTile, panelWidth, overwrite: true);
+            MergeTile<TVector, TOps>(block.EdgeTile, panelWidth, c, n, rows, panelColumns, block.Overwrite);
         }
     }
 
@@ -329,107 +374,115 @@ internal static unsafe class GemmEngine
 
     /// <summary>One tile of <paramref name="rows"/> rows starting at row <paramref name="i"/>, reading A where it lies.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TVector, TOps>(in GemmProblem problem, int i, int rows, int p0, int depth, float* bPanel, float* c, nint cRowStride, bool overwrite)
+    private static void Tile<TVector, TOps>(in GemmProblem problem, int i, int rows, int p0, int depth, float* bPanel, float* bSource,
+        float* c, nint cRowStride, bool overwrite)
         where TVector : unmanaged
         where TOps : IGemmVector<TVector>
+    {
+        if (bSource != null)
+        {
+            Tile<TVector, TOps, PanelPackedOnTheWay>(problem, i, rows, p0, depth, bPanel, bSource, c, cRowStride, overwrite);
+        }
+        else
+        {
+            Tile<TVector, TOps, PackedPanel>(problem, i, rows, p0, depth, bPanel, bSource, c, cRowStride, overwrite);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<TVector, TOps, TSource>(in GemmProblem problem, int i, int rows, int p0, int depth, float* bPanel, float* bSource,
+        float* c, nint cRowStride, bool overwrite)
+        where TVector : unmanaged
+        where TOps : IGemmVector<TVector>
+        where TSource : IPanelSource
     {
         switch (rows)
         {
             case 6:
-                Tile<TVector, TOps, SixRows>(problem, i, p0, depth, bPanel, c, cRowStride, overwrite);
+                Tile<TVector, TOps, SixRows, TSource>(problem, i, p0, depth, bPanel, bSource, c, cRowStride, overwrite);
                 break;
             case 5:
-                Tile<TVector, TOps, FiveRows>(problem, i, p0, depth, bPanel, c, cRowStride, overwrite);
+                Tile<TVector, TOps, FiveRows, TSource>(problem, i, p0, depth, bPanel, bSource, c, cRowStride, overwrite);
                 break;
             case 4:
-                Tile<TVector, TOps, FourRows>(problem, i, p0, depth, bPanel, c, cRowStride, overwrite);
+                Tile<TVector, TOps, FourRows, TSource>(problem, i, p0, depth, bPanel, bSource, c, cRowStride, overwrite);
                 break;
             case 3:
-                Tile<TVector, TOps, ThreeRows>(problem, i, p0, depth, bPanel, c, cRowStride, overwrite);
+                Tile<TVector, TOps, ThreeRows, TSource>(problem, i, p0, depth, bPanel, bSource, c, cRowStride, overwrite);
                 break;
             case 2:
-                Tile<TVector, TOps, TwoRows>(problem, i, p0, depth, bPanel, c, cRowStride, overwrite);
+                Tile<TVector, TOps, TwoRows, TSource>(problem, i, p0, depth, bPanel, bSource, c, cRowStride, overwrite);
                 break;
             default:
-                Tile<TVector, TOps, OneRow>(problem, i, p0, depth, bPanel, c, cRowStride, overwrite);
+                Tile<TVector, TOps, OneRow, TSource>(problem, i, p0, depth, bPanel, bSource, c, cRowStride, overwrite);
                 break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<TVector, TOps, TRows>(in GemmProblem problem, int i, int p0, int depth, float* bPanel, float* c, nint cRowStride, bool overwrite)
+    private static void Tile<TVector, TOps, TRows, TSource>(in GemmProblem problem, int i, int p0, int depth, float* bPanel, float* bSource,
+        float* c, nint cRowStride, bool overwrite)
         where TVector : unmanaged
         where TOps : IGemmVector<TVector>
         where TRows : ITileRows
+        where TSource : IPanelSource
     {
         if (problem.Layout == GemmLayout.AtB)
         {
             // A is k × m: row i of Aᵀ is column i of A, whose value for p sits at A[p × m + i].
-            GemmMicroKernels.ColumnStrip<TVector, TOps, TRows>(problem.A + (nint)p0 * problem.M + i, problem.M, bPanel, depth, c, cRowStride, overwrite);
+            GemmMicroKernels.ColumnStrip<TVector, TOps, TRows, TSource>(problem.A + (nint)p0 * problem.M + i, problem.M,
+                bPanel, bSource, problem.N, depth, c, cRowStride, overwrite);
         }
         else
         {
-            GemmMicroKernels.RowStrip<TVector, TOps, TRows>(problem.A + (nint)i * problem.K + p0, problem.K, bPanel, depth, c, cRowStride, overwrite);
+            GemmMicroKernels.RowStrip<TVector, TOps, TRows, TSource>(problem.A + (nint)i * problem.K + p0, problem.K,
+                bPanel, bSource, problem.N, depth, c, cRowStride, overwrite);
         }
     }
 
     /// <summary>
-    /// Packs op(B)[p0 .. p0+depth, j0 .. j0+columns] into panels of <c>2 × TOps.Count</c> columns: panel q holds, for
-    /// each p, that panel's values of row p side by side. Columns past the last one are zero.
+    /// Row-major B when the tiles pack the whole panels themselves: packs only a last panel narrower than a whole one
+    /// (zero-padded), whose tiles go through scratch and read it packed.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB<TVector, TOps>(in GemmProblem problem, int p0, int depth, int j0, int columns, float* packed)
+    private static void PackNarrowLastPanel<TVector, TOps>(in GemmProblem problem, int p0, int depth, int j0, int columns, float* packed)
         where TVector : unmanaged
         where TOps : IGemmVector<TVector>
     {
         int panelWidth = 2 * TOps.Count;
-        if (problem.Layout == GemmLayout.ABt)
-        {
-            PackTransposedB(problem.B + (nint)j0 * problem.K + p0, problem.K, depth, columns, panelWidth, packed);
-            return;
-        }
         int wholePanels = columns / panelWidth;
-        float* source = problem.B + (nint)p0 * problem.N + j0;
-        PackWholePanels<TVector, TOps>(source, problem.N, depth, wholePanels, packed);
         int done = wholePanels * panelWidth;
         if (done < columns)
         {
-            PackLastPanel(source + done, problem.N, depth, columns - done, panelWidth, packed + (nint)wholePanels * depth * panelWidth);
+            PackLastPanel<TVector, TOps>(problem.B + (nint)p0 * problem.N + j0 + done, problem.N, depth, columns - done,
+                packed + (nint)wholePanels * depth * panelWidth);
         }
     }
 
-    /// <summary>Row-major B, whole panels: walks B row by row (sequential reads the prefetcher follows), scattering each row over the panels.</summary>
+    /// <summary>Row-major B, the last panel, narrower than a whole one: zero-padded. Whole vectors first, then single floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackWholePanels<TVector, TOps>(float* source, nint sourceRowStride, int depth, int panels, float* packed)
+    private static void PackLastPanel<TVector, TOps>(float* source, nint sourceRowStride, int depth, int columns, float* packed)
         where TVector : unmanaged
         where TOps : IGemmVector<TVector>
     {
         int width = TOps.Count;
         int panelWidth = 2 * width;
-        nint panelStride = (nint)depth * panelWidth;
+        int vectorColumns = columns / width * width;
+        TVector zero = TOps.Broadcast(0f);
         for (int p = 0; p < depth; p++)
         {
-            float* from = source;
-            float* to = packed + p * panelWidth;
-            for (int q = 0; q < panels; q++)
+            int j = 0;
+            for (; j < vectorColumns; j += width)
             {
-                TOps.Store(TOps.Load(from), to);
-                TOps.Store(TOps.Load(from + width), to + width);
-                from += panelWidth;
-                to += panelStride;
+                TOps.Store(TOps.Load(source + j), packed + j);
             }
-            source += sourceRowStride;
-        }
-    }
-
-    /// <summary>Row-major B, the last panel, narrower than a whole one: zero-padded.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackLastPanel(float* source, nint sourceRowStride, int depth, int columns, int panelWidth, float* packed)
-    {
-        for (int p = 0; p < depth; p++)
-        {
-            new ReadOnlySpan<float>(source, columns).CopyTo(new Span<float>(packed, columns));
-            new Span<float>(packed + columns, panelWidth - columns).Clear();
+            for (; j < panelWidth; j += width)
+            {
+                TOps.Store(zero, packed + j);
+            }
+            for (j = vectorColumns; j < columns; j++)
+            {
+                packed[j] = source[j];
+            }
             source += sourceRowStride;
             packed += panelWidth;
         }
@@ -526,15 +579,28 @@ internal static unsafe class GemmEngine
         Avx.Store(destination + 7 * destinationRowStride, Avx.Permute2x128(s3, s7, 0x31));
     }
 
-    /// <summary>Stores or adds the valid corner of an edge tile computed into scratch; the same float operations as a whole tile.</summary>
+    /// <summary>
+    /// Stores or adds the valid corner of an edge tile computed into scratch: whole vectors, then single floats; the
+    /// same float operations as a whole tile.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MergeTile(float* tile, int tileRowStride, float* c, nint cRowStride, int rows, int columns, bool overwrite)
+    private static void MergeTile<TVector, TOps>(float* tile, int tileRowStride, float* c, nint cRowStride, int rows, int columns, bool overwrite)
+        where TVector : unmanaged
+        where TOps : IGemmVector<TVector>
     {
+        int width = TOps.Count;
+        int vectorColumns = columns / width * width;
         for (int r = 0; r < rows; r++)
         {
             float* source = tile + r * tileRowStride;
             float* destination = c + r * cRowStride;
-            for (int j = 0; j < columns; j++)
+            int j = 0;
+            for (; j < vectorColumns; j += width)
+            {
+                TVector sum = TOps.Load(source + j);
+                TOps.Store(overwrite ? sum : TOps.Add(TOps.Load(destination + j), sum), destination + j);
+            }
+            for (; j < columns; j++)
             {
                 destination[j] = overwrite ? source[j] : destination[j] + source[j];
             }

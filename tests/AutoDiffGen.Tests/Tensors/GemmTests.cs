@@ -12,7 +12,8 @@ public class GemmTests
 {
     /// <summary>
     /// (m, k, n): tiny, odd, exact tiles (6 × 16), one past a tile, bottoms that end in tiles of 3 + 4 or 4 + 4 rows,
-    /// and past the 1024-deep and 128-wide blocks.
+    /// past the 1024-deep and 128-wide blocks, and past the 144-row block with whole panels only (the tiles of later
+    /// row blocks read the panels the first block's tiles packed) or with a narrow last panel of 10 columns.
     /// </summary>
     public static TheoryData<int, int, int> Shapes => new()
     {
@@ -33,6 +34,8 @@ public class GemmTests
         { 129, 300, 129 },
         { 513, 33, 65 },
         { 7, 2100, 33 },
+        { 300, 50, 256 },
+        { 150, 1100, 10 },
     };
 
     // GemmLayout and GemmKernel are internal, so theories name them as text.
@@ -113,9 +116,9 @@ public class GemmTests
     public void Results_are_bit_identical_for_any_thread_count(string layoutName, bool accumulate)
     {
         GemmLayout layout = Enum.Parse<GemmLayout>(layoutName);
-        // Shapes big enough to be split: many column panels (split by columns), few columns (split by rows), and a
-        // reduction long enough to be summed in chunks.
-        foreach ((int m, int k, int n) in new[] { (97, 700, 203), (1001, 300, 10), (40, 2100, 100) })
+        // Shapes big enough to be split: many column panels (split by columns), few columns (split by rows, so each
+        // item's first tiles pack B's one whole panel), and a reduction long enough to be summed in chunks.
+        foreach ((int m, int k, int n) in new[] { (97, 700, 203), (1001, 300, 10), (40, 2100, 100), (500, 200, 16) })
         {
             var random = new Random(m + k + n);
             float[] a = RandomFloats(random, m * k);
