@@ -91,6 +91,28 @@ public sealed class ShardedTrainingTests
     }
 
     [Fact]
+    public void Sharded_Adam_counts_every_step_and_follows_the_one_thread_run()
+    {
+        // Adam's bias correction depends on the step count, which the sharded run advances only once every shard
+        // has applied the step; a count that ran ahead or behind would move the weights apart.
+        (Tensor x, int[] y) = Data(96);
+        var shardedAdam = new Adam(0.01f);
+        var singleAdam = new Adam(0.01f);
+        Sequential sharded = Model(shardedAdam);
+        Sequential single = Model(singleAdam);
+        WithThreads(2, () => sharded.Fit(x, y, epochs: 3, batchSize: 32, seed: 4));
+        WithThreads(1, () => single.Fit(x, y, epochs: 3, batchSize: 32, seed: 4));
+
+        Assert.Equal(9, shardedAdam.Iterations);
+        Assert.Equal(9, singleAdam.Iterations);
+        float[] a = Weights(sharded), b = Weights(single);
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.True(Math.Abs(a[i] - b[i]) <= 1e-4f * (1 + Math.Abs(b[i])), $"weight {i}: sharded {a[i]}, one thread {b[i]}");
+        }
+    }
+
+    [Fact]
     public void Sharded_training_repeats_itself_bit_for_bit()
     {
         (Tensor x, int[] y) = Data();
