@@ -20,11 +20,13 @@ internal sealed class ElementSpans
 {
     private readonly Dictionary<string, string> _spans;
     private readonly Dictionary<(string Tensor, TensorDimension Dimension), string> _dimensions;
+    private readonly ILookup<string, (string Tensor, TensorDimension Dimension, string Local)> _dimensionsByTensor;
 
     private ElementSpans(Dictionary<string, string> spans, Dictionary<(string Tensor, TensorDimension Dimension), string> dimensions)
     {
         _spans = spans;
         _dimensions = dimensions;
+        _dimensionsByTensor = Dimensions.ToLookup(d => d.Tensor);
     }
 
     /// <summary>The span variables, by tensor name, in a stable order.</summary>
@@ -111,7 +113,7 @@ internal sealed class ElementSpans
             {
                 yield return new SpanOf(span, assign.Target);
             }
-            foreach ((string tensor, TensorDimension dimension, string local) in Dimensions.Where(d => d.Tensor == assign.Target))
+            foreach ((string tensor, TensorDimension dimension, string local) in _dimensionsByTensor[assign.Target])
             {
                 yield return new ShapeOf(local, tensor, dimension);
             }
