@@ -255,10 +255,7 @@ internal static class GradientEmitter
         string parameters = string.Join(", ", PrimalParameters(primal).Concat([$"ref {StateName(primal)}? {state}"]));
         using (writer.Block($"{primal.Accessibility} static {Real(primal)} {primal.Name}Forward({parameters})"))
         {
-            foreach (ParameterIr parameter in primal.Parameters.Where(p => p.Type.IsTensor))
-            {
-                writer.Line($"global::System.ArgumentNullException.ThrowIfNull({parameter.Name});");
-            }
+            WriteNullChecks(writer, primal.Parameters.Where(p => p.Type.IsTensor));
             // Tensors and inner states from the previous call are reused when their shapes fit: a step allocates nothing.
             LocalInfo[] reused = CachedLocals(method).ToArray();
             foreach (LocalInfo local in method.Locals.Concat(method.AdjointLocals))
@@ -612,7 +609,13 @@ internal static class GradientEmitter
     private static void WriteNullChecksOfTensorsWithoutAdjoint(SourceWriter writer, AdjointMethod method)
     {
         var withAdjoint = new HashSet<string>(method.Adjoints.Select(a => a.PrimalName));
-        foreach (ParameterIr parameter in method.Primal.Parameters.Where(p => p.Type.IsTensor && !withAdjoint.Contains(p.Name)))
+        WriteNullChecks(writer, method.Primal.Parameters.Where(p => p.Type.IsTensor && !withAdjoint.Contains(p.Name)));
+    }
+
+    /// <summary>An <c>ArgumentNullException</c> check, naming the parameter, for each of <paramref name="parameters"/>.</summary>
+    private static void WriteNullChecks(SourceWriter writer, IEnumerable<ParameterIr> parameters)
+    {
+        foreach (ParameterIr parameter in parameters)
         {
             writer.Line($"global::System.ArgumentNullException.ThrowIfNull({parameter.Name});");
         }
