@@ -61,7 +61,7 @@ public static partial class FunctionalMnist
             Initializers.GlorotUniform(hidden, MnistSplit.ClassCount, random), Initializers.Zeros(MnistSplit.ClassCount),
         ];
         Tensor[] gradients = [.. parameters.Select(Tensor.ZerosLike)];
-        var optimizer = new RmsProp();
+        RmsProp optimizer = options.CreateOptimizer(data.Train.Count);
 
         MnistSplit train = data.Train;
         int batchSize = Math.Min(options.BatchSize, train.Count);

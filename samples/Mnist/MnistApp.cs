@@ -79,7 +79,7 @@ public static class MnistApp
         output.WriteLine(Invariant(
             $"Loaded {data.Train.Count} training and {data.Test.Count} test images of {MnistSplit.ImageRows}x{MnistSplit.ImageColumns}, flattened to {MnistSplit.PixelsPerImage}; pixels {(options.RawPixels ? "raw, 0-255" : "scaled to [0, 1]")}."));
         output.WriteLine(Invariant(
-            $"Model: Dense(512, relu), Dense(10, softmax); loss sparse categorical cross-entropy; RMSprop; {options.Epochs} epochs of batch {options.BatchSize}; seed {options.Seed}; {TensorParallelism.MaxThreads} thread(s); {(options.Functional ? "functional: FunctionalMnist.LossGradient" : "Sequential API")}."));
+            $"Model: Dense(512, relu), Dense(10, softmax); loss sparse categorical cross-entropy; {options.DescribeOptimizer(data.Train.Count)}; {options.Epochs} epochs of batch {options.BatchSize}; seed {options.Seed}; {TensorParallelism.MaxThreads} thread(s); {(options.Functional ? "functional: FunctionalMnist.LossGradient" : "Sequential API")}."));
 
         MnistRun run = options.Functional
             ? FunctionalMnist.Train(data, options, output)

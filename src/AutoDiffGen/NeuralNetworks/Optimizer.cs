@@ -41,6 +41,13 @@ public abstract class Optimizer
             : throw new ArgumentOutOfRangeException(nameof(value), value, $"{nameof(LearningRate)} must be finite and non-negative, but was {value}.");
     }
 
+    /// <summary>
+    /// A learning rate per step, or null (the default) for the constant <see cref="LearningRate"/>. When set, every step
+    /// first sets <see cref="LearningRate"/> to <c>Schedule.LearningRateAt(Iterations)</c>, as Keras does for an optimizer
+    /// given a schedule as its <c>learning_rate</c>; <see cref="LearningRate"/> then reads the rate of the last step.
+    /// </summary>
+    public LearningRateSchedule? Schedule { get; set; }
+
     /// <summary>The number of steps taken so far (Keras' <c>iterations</c>); the next step is step <c>Iterations + 1</c>.</summary>
     public long Iterations { get; private set; }
 
@@ -58,6 +65,10 @@ public abstract class Optimizer
     /// The counts differ, an element is null, a gradient's shape differs from its parameter's, or the parameters differ in
     /// count or shape from those of the first step. Nothing is updated when this is thrown.
     /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// The <see cref="Schedule"/> gave a negative, infinite or NaN learning rate; the message names the schedule, the step
+    /// and the value. Nothing is updated when this is thrown.
+    /// </exception>
     public void Step(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> gradients)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -65,6 +76,7 @@ public abstract class Optimizer
         Validate(parameters, gradients);
         _state ??= CreateState(parameters);
 
+        ApplySchedule();
         BeginStep(Iterations + 1);
         for (int i = 0; i < parameters.Count; i++)
         {
@@ -81,6 +93,7 @@ public abstract class Optimizer
     {
         Validate(parameters, gradients);
         _state ??= CreateState(parameters);
+        ApplySchedule();
         BeginStep(Iterations + 1);
     }
 
@@ -95,6 +108,19 @@ public abstract class Optimizer
 
     /// <summary>Ends a step begun by <see cref="BeginSharedStep"/>.</summary>
     internal void EndSharedStep() => Iterations++;
+
+    private void ApplySchedule()
+    {
+        if (Schedule is null)
+        {
+            return;
+        }
+        float rate = Schedule.LearningRateAt(Iterations);
+        _learningRate = float.IsFinite(rate) && rate >= 0f
+            ? rate
+            : throw new InvalidOperationException(
+                $"The learning-rate schedule {Schedule.GetType().Name} gave {rate} for step {Iterations}; a learning rate must be finite and non-negative.");
+    }
 
     /// <summary>Called once per step before the updates, to compute values shared by all parameters.</summary>
     /// <param name="step">The 1-based number of this step (Keras' <c>iterations + 1</c>).</param>

@@ -94,6 +94,7 @@ public sealed partial class Sequential
             {
                 worker?.Join();
             }
+            run.KeepTrainedWeights();
         }
     }
 
@@ -115,6 +116,7 @@ public sealed partial class Sequential
         private long _round;
         private Workspace? _batch;
         private bool _updatePending;
+        private bool _updatingOnMain;
         private Exception? _failure;
 
         /// <summary>The first non-finite gradient any shard found in the last step, or null.</summary>
@@ -135,7 +137,9 @@ public sealed partial class Sequential
             }
             if (Problem is null && float.IsFinite(self.Loss))
             {
+                _updatingOnMain = true;
                 optimizer.StepRange(parameters, gradients, self.FirstParameter, self.Parameters.Length);
+                _updatingOnMain = false;
                 _updatePending = true;
             }
             return (self.Loss, self.Output!);
@@ -215,6 +219,29 @@ public sealed partial class Sequential
 
         /// <summary>Releases the worker threads, which wait at barrier A.</summary>
         public void Stop() => _barrier.Abort();
+
+        /// <summary>
+        /// Once the workers have exited: ends the last step and copies the shards' slices back into the model, so that
+        /// training that stops on an exception between updates (a schedule's invalid rate, a progress writer that throws)
+        /// keeps the steps it took. After a failure inside an update a slice may be half-updated, so the model then keeps
+        /// the weights it had at the last gathering.
+        /// </summary>
+        public void KeepTrainedWeights()
+        {
+            if (_failure is not null || _updatingOnMain)
+            {
+                return;
+            }
+            if (_updatePending)
+            {
+                optimizer.EndSharedStep();
+                _updatePending = false;
+            }
+            foreach (Shard shard in shards)
+            {
+                shard.Gather();
+            }
+        }
 
         /// <summary>Waits at the barrier on the calling thread; a worker's failure surfaces here as the exception it threw.</summary>
         private void AwaitOnMain()

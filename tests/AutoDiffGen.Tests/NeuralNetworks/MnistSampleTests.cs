@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.IO;
+using AutoDiffGen.NeuralNetworks;
 using MnistSample;
 
 namespace AutoDiffGen.Tests.NeuralNetworks;
@@ -23,7 +24,7 @@ public class MnistSampleTests
     }
 
     [Fact]
-    public void No_options_give_the_keras_programs_settings()
+    public void No_options_give_the_keras_programs_settings_with_a_decaying_learning_rate()
     {
         MnistOptions options = Parse("");
 
@@ -33,6 +34,7 @@ public class MnistSampleTests
         Assert.Null(options.PlotPath);
         Assert.Null(options.Threads);
         Assert.Null(options.DataDirectory);
+        Assert.Equal((0.003f, LearningRateDecay.Cosine), (options.LearningRate, options.Schedule));
     }
 
     [Fact]
@@ -41,6 +43,32 @@ public class MnistSampleTests
         MnistOptions options = Parse("--epochs 2 --batch-size=64 --seed -3 --data /tmp/mnist --threads=1 --raw-pixels --plot out.png --functional");
 
         Assert.Equal(new MnistOptions(2, 64, -3, "/tmp/mnist", 1, true, "out.png", true), options);
+        Assert.Equal(
+            new MnistOptions(LearningRate: 0.001f, Schedule: LearningRateDecay.Constant),
+            Parse("--learning-rate=0.001 --schedule constant"));
+    }
+
+    [Fact]
+    public void The_default_optimizer_decays_three_times_the_keras_rate_to_zero_over_the_whole_run()
+    {
+        var options = new MnistOptions();
+        RmsProp optimizer = options.CreateOptimizer(trainingImages: 60_000);
+
+        CosineDecay schedule = Assert.IsType<CosineDecay>(optimizer.Schedule);
+        Assert.Equal((0.003f, 5 * 469L, 0f), (schedule.InitialLearningRate, schedule.DecaySteps, schedule.Alpha));
+        Assert.Equal((0.9f, 1e-7f), (optimizer.Rho, optimizer.Epsilon));
+        Assert.Equal("RMSprop, learning rate 0.003 with cosine decay to 0 over 2345 steps", options.DescribeOptimizer(60_000));
+    }
+
+    [Fact]
+    public void A_constant_schedule_gives_the_keras_programs_optimizer()
+    {
+        var options = new MnistOptions(Epochs: 3, LearningRate: 0.001f, Schedule: LearningRateDecay.Constant);
+        RmsProp optimizer = options.CreateOptimizer(trainingImages: 60_000);
+
+        Assert.Null(optimizer.Schedule);
+        Assert.Equal(0.001f, optimizer.LearningRate);
+        Assert.Equal("RMSprop, learning rate 0.001 (constant)", options.DescribeOptimizer(60_000));
     }
 
     [Theory]
@@ -51,7 +79,10 @@ public class MnistSampleTests
     [InlineData("--plot out.svg", "invalid value 'out.svg' for option '--plot': expected a file name ending in .png")]
     [InlineData("--epochs", "option '--epochs' needs a value")]
     [InlineData("--raw-pixels=yes", "option '--raw-pixels' takes no value")]
-    [InlineData("--learning-rate 0.1", "unknown argument '--learning-rate'")]
+    [InlineData("--learning-rate 0", "invalid value '0' for option '--learning-rate': expected a positive number such as 0.001")]
+    [InlineData("--learning-rate NaN", "invalid value 'NaN' for option '--learning-rate': expected a positive number such as 0.001")]
+    [InlineData("--schedule linear", "invalid value 'linear' for option '--schedule': expected 'cosine' or 'constant'")]
+    [InlineData("--momentum 0.9", "unknown argument '--momentum'")]
     public void A_bad_option_is_named_in_the_error(string commandLine, string expected)
     {
         Assert.Equal(expected, ParseError(commandLine));

@@ -113,6 +113,49 @@ public sealed class ShardedTrainingTests
     }
 
     [Fact]
+    public void Sharded_training_with_a_schedule_follows_the_one_thread_run()
+    {
+        // The schedule reads the step count when a step begins; a count off by one would give the shards other rates.
+        (Tensor x, int[] y) = Data(96);
+        Sequential sharded = Model(new RmsProp { Schedule = new CosineDecay(0.01f, decaySteps: 9) });
+        Sequential single = Model(new RmsProp { Schedule = new CosineDecay(0.01f, decaySteps: 9) });
+        WithThreads(2, () => sharded.Fit(x, y, epochs: 3, batchSize: 32, seed: 4));
+        WithThreads(1, () => single.Fit(x, y, epochs: 3, batchSize: 32, seed: 4));
+
+        Assert.Equal(new CosineDecay(0.01f, decaySteps: 9).LearningRateAt(8), sharded.Optimizer!.LearningRate);
+        float[] a = Weights(sharded), b = Weights(single);
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.True(Math.Abs(a[i] - b[i]) <= 1e-4f * (1 + Math.Abs(b[i])), $"weight {i}: sharded {a[i]}, one thread {b[i]}");
+        }
+    }
+
+    [Fact]
+    public void A_sharded_run_stopped_by_an_exception_between_steps_keeps_the_steps_it_took()
+    {
+        // The schedule fails on the fifth step of the first epoch, before any epoch end has copied the shards' slices
+        // back into the model; the model must still hold the four steps taken, as the one-thread model does.
+        (Tensor x, int[] y) = Data(96);
+        var shardedOptimizer = new RmsProp { Schedule = new LearningRateScheduleTests.InvalidAfter(4) };
+        var singleOptimizer = new RmsProp { Schedule = new LearningRateScheduleTests.InvalidAfter(4) };
+        Sequential sharded = Model(shardedOptimizer);
+        Sequential single = Model(singleOptimizer);
+        WithThreads(2, () => Assert.Throws<InvalidOperationException>(() => sharded.Fit(x, y, epochs: 1, batchSize: 16, seed: 4)));
+        WithThreads(1, () => Assert.Throws<InvalidOperationException>(() => single.Fit(x, y, epochs: 1, batchSize: 16, seed: 4)));
+
+        Assert.Equal(4, shardedOptimizer.Iterations);
+        Assert.Equal(4, singleOptimizer.Iterations);
+        float[] a = Weights(sharded), b = Weights(single);
+        Sequential untrained = Model(new RmsProp());
+        untrained.Build(Features);
+        Assert.NotEqual(Weights(untrained), b);
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.True(Math.Abs(a[i] - b[i]) <= 1e-4f * (1 + Math.Abs(b[i])), $"weight {i}: sharded {a[i]}, one thread {b[i]}");
+        }
+    }
+
+    [Fact]
     public void Sharded_training_repeats_itself_bit_for_bit()
     {
         (Tensor x, int[] y) = Data();
