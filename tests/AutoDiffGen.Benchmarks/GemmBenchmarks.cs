@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Reflection;
 using AutoDiffGen.Tensors;
 using BenchmarkDotNet.Attributes;
@@ -11,11 +12,18 @@ namespace AutoDiffGen.Benchmarks;
 
 /// <summary>
 /// Gemm on the products of one MNIST training step (batch 128, 784 → 512 → 10), on 1 and 2 threads, plus the
-/// half-width products each of the two training shards runs on one thread (its 256 of the 512 hidden units). The GFLOP/s
-/// column divides each product's 2·m·k·n by the median time, and "% of peak" compares it with 232 GFLOP/s, the
-/// fp32 FMA peak of two cores at 116 GFLOP/s each.
+/// half-width products each of the two training shards runs on one thread (its 256 of the 512 hidden units); the same
+/// products through OpenBLAS's <c>cblas_sgemm</c> on as many threads; and the machine's FMA peak on as many threads,
+/// measured by <see cref="FmaPeakLoop"/> in the same run. The GFLOP/s column divides each product's 2·m·k·n by the
+/// median time, and "% of peak" compares it with the "FMA peak" row of the same Threads value.
 /// </summary>
-/// <remarks>The gradient products accumulate (C += ...), as <see cref="TensorOps.MatMulPullback"/> does.</remarks>
+/// <remarks>
+/// <para>The gradient products accumulate (C += ...), as <see cref="TensorOps.MatMulPullback"/> does.</para>
+/// <para>
+/// The OpenBLAS cases load <see cref="OpenBlas.LibraryName"/> in their own setup, which throws, naming the library, when
+/// it is missing; BenchmarkDotNet then reports those cases as failed (no time, "NA") and runs the others as usual.
+/// </para>
+/// </remarks>
 [Config(typeof(BenchmarkConfig))]
 [GflopsColumns]
 [MemoryDiagnoser]
@@ -40,8 +48,12 @@ public class GemmBenchmarks
     private Tensor _hiddenShard = null!;
     private Tensor _dHiddenShard = null!;
     private Tensor _dW1Shard = null!;
+    private FmaPeakLoop _fmaPeak = null!;
 
-    /// <summary>The value of <see cref="TensorParallelism.MaxThreads"/>; each case runs in its own process.</summary>
+    /// <summary>
+    /// The value of <see cref="TensorParallelism.MaxThreads"/>, of OpenBLAS's thread count, and the threads the FMA peak
+    /// runs on; each case runs in its own process.
+    /// </summary>
     [Params(1, 2)]
     public int Threads { get; set; }
 
@@ -63,7 +75,29 @@ public class GemmBenchmarks
         _hiddenShard = Tensor.Zeros(Batch, ShardHidden);
         _dHiddenShard = RandomMatrix(random, Batch, ShardHidden);
         _dW1Shard = Tensor.Zeros(Inputs, ShardHidden);
+        _fmaPeak = new FmaPeakLoop(Threads);
     }
+
+    /// <summary>The setup of the OpenBLAS cases: the same tensors, and OpenBLAS on <see cref="Threads"/> threads.</summary>
+    /// <exception cref="DllNotFoundException">OpenBLAS is missing; the message names the library.</exception>
+    [GlobalSetup(Targets = [nameof(OpenBlasForward), nameof(OpenBlasWeightGradient), nameof(OpenBlasHiddenGradient), nameof(OpenBlasLogits),
+        nameof(OpenBlasOutputWeightGradient), nameof(OpenBlasShardForward), nameof(OpenBlasShardWeightGradient)])]
+    public void SetupOpenBlas()
+    {
+        Setup();
+        OpenBlas.Load();
+        OpenBlas.Threads = Threads;
+        if (OpenBlas.Threads != Threads)
+        {
+            throw new InvalidOperationException($"OpenBLAS runs on {OpenBlas.Threads} threads after being asked for {Threads} ({OpenBlas.Configuration}).");
+        }
+    }
+
+    /// <summary>The machine's FMA peak on <see cref="Threads"/> threads, the reference of "% of peak".</summary>
+    [Benchmark(Description = "FMA peak: 12 independent FMA chains/thread")]
+    [Flops(FmaPeakLoop.FlopsPerRun)]
+    [MeasuredPeak]
+    public float FmaPeak() => _fmaPeak.Run();
 
     [Benchmark(Description = "AB  hidden = X·W1: 128×784 · 784×512")]
     [Flops(2L * Batch * Inputs * Hidden)]
@@ -93,6 +127,34 @@ public class GemmBenchmarks
     [Flops(2L * Inputs * Batch * ShardHidden)]
     public void ShardWeightGradient() => Gemm.AtB(_images, _dHiddenShard, _dW1Shard, accumulate: true);
 
+    [Benchmark(Description = "OpenBLAS AB  hidden = X·W1: 128×784 · 784×512")]
+    [Flops(2L * Batch * Inputs * Hidden)]
+    public void OpenBlasForward() => OpenBlas.AB(_images, _w1, _hidden, accumulate: false);
+
+    [Benchmark(Description = "OpenBLAS AtB dW1 += Xᵀ·dH: (128×784)ᵀ · 128×512")]
+    [Flops(2L * Inputs * Batch * Hidden)]
+    public void OpenBlasWeightGradient() => OpenBlas.AtB(_images, _dHidden, _dW1, accumulate: true);
+
+    [Benchmark(Description = "OpenBLAS ABt dH += dY·W2ᵀ: 128×10 · (512×10)ᵀ")]
+    [Flops(2L * Batch * Classes * Hidden)]
+    public void OpenBlasHiddenGradient() => OpenBlas.ABt(_dLogits, _w2, _dHidden, accumulate: true);
+
+    [Benchmark(Description = "OpenBLAS AB  logits = H·W2: 128×512 · 512×10")]
+    [Flops(2L * Batch * Hidden * Classes)]
+    public void OpenBlasLogits() => OpenBlas.AB(_hidden, _w2, _logits, accumulate: false);
+
+    [Benchmark(Description = "OpenBLAS AtB dW2 += Hᵀ·dY: (128×512)ᵀ · 128×10")]
+    [Flops(2L * Hidden * Batch * Classes)]
+    public void OpenBlasOutputWeightGradient() => OpenBlas.AtB(_hidden, _dLogits, _dW2, accumulate: true);
+
+    [Benchmark(Description = "OpenBLAS AB  shard hidden = X·W1: 128×784 · 784×256")]
+    [Flops(2L * Batch * Inputs * ShardHidden)]
+    public void OpenBlasShardForward() => OpenBlas.AB(_images, _w1Shard, _hiddenShard, accumulate: false);
+
+    [Benchmark(Description = "OpenBLAS AtB shard dW1 += Xᵀ·dH: (128×784)ᵀ · 128×256")]
+    [Flops(2L * Inputs * Batch * ShardHidden)]
+    public void OpenBlasShardWeightGradient() => OpenBlas.AtB(_images, _dHiddenShard, _dW1Shard, accumulate: true);
+
     private static Tensor RandomMatrix(Random random, int rows, int columns)
     {
         Tensor matrix = Tensor.Zeros(rows, columns);
@@ -112,15 +174,22 @@ public sealed class FlopsAttribute(long count) : Attribute
     public long Count { get; } = count;
 }
 
+/// <summary>
+/// Marks the benchmark that measures the machine's peak: "% of peak" compares the other benchmarks of its class with it,
+/// at the same parameter values and in the same summary.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class MeasuredPeakAttribute : Attribute;
+
 /// <summary>Adds the GFLOP/s and "% of peak" columns to a class whose benchmarks carry <see cref="FlopsAttribute"/>.</summary>
 public sealed class GflopsColumnsAttribute() : ColumnConfigBaseAttribute(new GflopsColumn(asShareOfPeak: false), new GflopsColumn(asShareOfPeak: true));
 
-/// <summary>GFLOP/s from the median time, or that as a percentage of <see cref="PeakGflops"/>.</summary>
+/// <summary>
+/// GFLOP/s from the median time, or that as a percentage of the GFLOP/s of the <see cref="MeasuredPeakAttribute"/>
+/// benchmark of the same class, job and parameters in the same summary ("-" if there is none or it has no result).
+/// </summary>
 public sealed class GflopsColumn(bool asShareOfPeak) : IColumn
 {
-    /// <summary>Two cores × 116 GFLOP/s (fp32 FMA) on the benchmark machine.</summary>
-    public const double PeakGflops = 232;
-
     public string Id => asShareOfPeak ? "GflopsShareOfPeak" : "Gflops";
     public string ColumnName => asShareOfPeak ? "% of peak" : "GFLOP/s";
     public bool AlwaysShow => true;
@@ -129,26 +198,46 @@ public sealed class GflopsColumn(bool asShareOfPeak) : IColumn
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
     public string Legend => asShareOfPeak
-        ? $"GFLOP/s as a percentage of {PeakGflops} GFLOP/s, the two-core fp32 FMA peak"
-        : "2·m·k·n floating-point operations divided by the median time, in 10^9 per second";
+        ? "GFLOP/s as a percentage of the GFLOP/s of the [MeasuredPeak] benchmark (the FMA loop) measured in this run with the same parameters (Threads); - when it has no result"
+        : "2·m·k·n floating-point operations (for the FMA loop, 2 per FMA lane) divided by the median time, in 10^9 per second";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
-        long? flops = benchmarkCase.Descriptor.WorkloadMethod.GetCustomAttribute<FlopsAttribute>()?.Count;
-        double? medianNanoseconds = summary[benchmarkCase]?.ResultStatistics?.Median;
-        if (flops is null || medianNanoseconds is not > 0)
+        double? gflops = Gflops(summary, benchmarkCase);
+        if (gflops is null)
         {
             return "-";
         }
-        double gflops = flops.Value / medianNanoseconds.Value;   // operations per nanosecond = GFLOP/s
-        return asShareOfPeak
-            ? (100 * gflops / PeakGflops).ToString("0.0", CultureInfo.InvariantCulture) + " %"
-            : gflops.ToString("0.0", CultureInfo.InvariantCulture);
+        if (!asShareOfPeak)
+        {
+            return gflops.Value.ToString("0.0", CultureInfo.InvariantCulture);
+        }
+        BenchmarkCase? peakCase = summary.BenchmarksCases.FirstOrDefault(candidate => IsPeakFor(candidate, benchmarkCase));
+        double? peak = peakCase is null ? null : Gflops(summary, peakCase);
+        return peak is null
+            ? "-"
+            : (100 * gflops.Value / peak.Value).ToString("0.0", CultureInfo.InvariantCulture) + " %";
     }
 
     public bool IsAvailable(Summary summary) => true;
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    private static double? Gflops(Summary summary, BenchmarkCase benchmarkCase)
+    {
+        long? flops = benchmarkCase.Descriptor.WorkloadMethod.GetCustomAttribute<FlopsAttribute>()?.Count;
+        double? medianNanoseconds = summary[benchmarkCase]?.ResultStatistics?.Median;
+        return flops is null || medianNanoseconds is not > 0
+            ? null
+            : flops.Value / medianNanoseconds.Value;   // operations per nanosecond = GFLOP/s
+    }
+
+    // The peak a case is compared with ran with everything else equal: class, job, and every parameter (Threads).
+    private static bool IsPeakFor(BenchmarkCase candidate, BenchmarkCase benchmarkCase) =>
+        candidate.Descriptor.WorkloadMethod.IsDefined(typeof(MeasuredPeakAttribute), inherit: false) &&
+        candidate.Descriptor.Type == benchmarkCase.Descriptor.Type &&
+        candidate.Job.DisplayInfo == benchmarkCase.Job.DisplayInfo &&
+        candidate.Parameters.DisplayInfo == benchmarkCase.Parameters.DisplayInfo;
 }

@@ -5,14 +5,16 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using AutoDiffGen.Generator;
+using AutoDiffGen.Tensors;
 using Microsoft.CodeAnalysis;
 
 namespace AutoDiffGen.Benchmarks;
 
 /// <summary>
 /// Checks run before the benchmarks and by <c>--verify</c>: generated and hand-written gradients agree (and match
-/// central finite differences, so the hand-written ones are not wrong in the same way), and the generator's rerun
-/// after an edit re-emits only the edited method.
+/// central finite differences, so the hand-written ones are not wrong in the same way), the generator's rerun
+/// after an edit re-emits only the edited method, and OpenBLAS computes the products GemmBenchmarks times it on
+/// (skipped, with a note, when OpenBLAS is not installed).
 /// </summary>
 public static class Verification
 {
@@ -29,6 +31,9 @@ public static class Verification
         output.WriteLine();
         output.WriteLine("== Generator incremental check ==");
         ok &= CheckGenerator(output);
+        output.WriteLine();
+        output.WriteLine("== OpenBLAS against Gemm (the products GemmBenchmarks compares) ==");
+        ok &= CheckOpenBlas(output);
         output.WriteLine();
         output.WriteLine(ok ? "VERIFY: all checks passed" : "VERIFY: FAILED");
         return ok;
@@ -86,7 +91,7 @@ public static class Verification
             generatedInputs.Images, generatedInputs.Labels, generatedInputs.DW1, generatedInputs.DB1, generatedInputs.DW2, generatedInputs.DB2);
         float handLoss = new HandWrittenMnistStep().LossGradient(handInputs);
         double worst = Math.Abs(generatedLoss - handLoss) / Math.Max(1e-6, Math.Abs(handLoss));
-        foreach ((AutoDiffGen.Tensors.Tensor g, AutoDiffGen.Tensors.Tensor h) in new[]
+        foreach ((Tensor g, Tensor h) in new[]
             { (generatedInputs.DW1, handInputs.DW1), (generatedInputs.DB1, handInputs.DB1), (generatedInputs.DW2, handInputs.DW2), (generatedInputs.DB2, handInputs.DB2) })
         {
             double scale = 1e-12;
@@ -102,6 +107,72 @@ public static class Verification
         bool ok = worst <= 1e-4;
         output.WriteLine($"{(ok ? "ok  " : "FAIL")} MNIST step (784-512-10, batch 128): largest relative difference {worst:E2}");
         return ok;
+    }
+
+    /// <summary>
+    /// OpenBLAS's cblas_sgemm against <see cref="AutoDiffGen.Tensors.Gemm"/> on the MNIST forward product and the two
+    /// gradient products (one per transposed form, those accumulating into C), so a wrong transpose flag or leading
+    /// dimension in <see cref="OpenBlas"/> cannot pass for a fast product. Float sums in a different order: a float
+    /// tolerance, 1e-5 relative to the largest entry.
+    /// </summary>
+    private static bool CheckOpenBlas(TextWriter output)
+    {
+        if (!OpenBlas.TryLoad(out string? failure))
+        {
+            output.WriteLine($"skip OpenBLAS: {failure}; its benchmarks will fail in their setup");
+            return true;
+        }
+        output.WriteLine($"  {OpenBlas.Configuration}, {OpenBlas.Threads} threads");
+        var random = new Random(11);
+        Tensor images = RandomMatrix(random, 128, 784);
+        Tensor w1 = RandomMatrix(random, 784, 512);
+        Tensor dHidden = RandomMatrix(random, 128, 512);
+        Tensor dLogits = RandomMatrix(random, 128, 10);
+        Tensor w2 = RandomMatrix(random, 512, 10);
+        // The accumulating products start from the same non-zero C in both, so beta = 1 is checked too.
+        Tensor dW1Start = RandomMatrix(random, 784, 512);
+        Tensor dHiddenStart = RandomMatrix(random, 128, 512);
+        bool ok = true;
+        ok &= CompareProducts(output, "AB  hidden = X·W1 (128×784 · 784×512)", Tensor.Zeros(128, 512),
+            c => Gemm.AB(images, w1, c, accumulate: false), c => OpenBlas.AB(images, w1, c, accumulate: false));
+        ok &= CompareProducts(output, "AtB dW1 += Xᵀ·dH ((128×784)ᵀ · 128×512)", dW1Start,
+            c => Gemm.AtB(images, dHidden, c, accumulate: true), c => OpenBlas.AtB(images, dHidden, c, accumulate: true));
+        ok &= CompareProducts(output, "ABt dH += dY·W2ᵀ (128×10 · (512×10)ᵀ)", dHiddenStart,
+            c => Gemm.ABt(dLogits, w2, c, accumulate: true), c => OpenBlas.ABt(dLogits, w2, c, accumulate: true));
+        return ok;
+    }
+
+    private static bool CompareProducts(TextWriter output, string name, Tensor start, Action<Tensor> managed, Action<Tensor> openBlas)
+    {
+        Tensor expected = start.Clone();
+        Tensor actual = start.Clone();
+        managed(expected);
+        openBlas(actual);
+        double scale = 1e-12;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            scale = Math.Max(scale, Math.Abs(expected[i]));
+        }
+        double worst = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double difference = Math.Abs(actual[i] - expected[i]) / scale;
+            worst = double.IsNaN(difference) ? double.PositiveInfinity : Math.Max(worst, difference);
+        }
+        bool ok = worst <= 1e-5;
+        output.WriteLine($"{(ok ? "ok  " : "FAIL")} OpenBLAS {name}: largest difference from Gemm {worst:E2} of the largest entry {scale:G4}");
+        return ok;
+    }
+
+    private static Tensor RandomMatrix(Random random, int rows, int columns)
+    {
+        Tensor matrix = Tensor.Zeros(rows, columns);
+        Span<float> values = matrix.AsSpan();
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)(2 * random.NextDouble() - 1);
+        }
+        return matrix;
     }
 
     /// <summary>Central differences for the parameters in <paramref name="indices"/>; NaN for the others.</summary>
