@@ -11,6 +11,7 @@ internal static class KnownNames
     public const string Mask = "global::AutoDiffGen.CompilerServices.Mask";
     public const string TensorSpans = "global::AutoDiffGen.CompilerServices.TensorSpans";
     public const string TensorReuse = "global::AutoDiffGen.CompilerServices.TensorReuse";
+    public const string LazyClear = "global::AutoDiffGen.CompilerServices.LazyClear";
     public const string Tape = "global::AutoDiffGen.CompilerServices.Tape";
     public const string GradientGuards = "global::AutoDiffGen.CompilerServices.GradientGuards";
     public const string ScratchAdjoint = "global::AutoDiffGen.CompilerServices.ScratchAdjoint";

@@ -90,14 +90,32 @@ internal static class GradientEmitter
         using (writer.Block($"{primal.Accessibility} static {Real(primal)} {primal.GradientName}({parameters})"))
         {
             WriteLengthChecks(writer, method);
+            // Tensor adjoints are cleared lazily: the product that first adds into one then writes it in one pass.
+            AdjointParameter[] tensorAdjoints = [.. method.Adjoints.Where(a => a.PrimalType.IsTensor)];
             foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsSequence))
             {
-                writer.Line(adjoint.PrimalType.IsTensor ? $"{adjoint.AdjointName}?.Clear();" : $"{adjoint.AdjointName}.Clear();");
+                writer.Line(adjoint.PrimalType.IsTensor ? $"{KnownNames.LazyClear}.Start({adjoint.AdjointName});" : $"{adjoint.AdjointName}.Clear();");
             }
             string arguments = string.Join(", ", primal.Parameters.Select(p => p.Name)
                 .Concat([One(primal)])
                 .Concat(method.Adjoints.Select(a => a.PrimalType.IsScalar ? "out " + a.AdjointName : a.AdjointName)));
-            writer.Line($"return {method.CoreName}({arguments});");
+            if (tensorAdjoints.Length == 0)
+            {
+                writer.Line($"return {method.CoreName}({arguments});");
+                return;
+            }
+            using (writer.Block("try"))
+            {
+                writer.Line($"return {method.CoreName}({arguments});");
+            }
+            using (writer.Block("finally"))
+            {
+                writer.Line("// An adjoint that got no contribution is still unwritten; write its zeros before the caller reads it.");
+                foreach (AdjointParameter adjoint in tensorAdjoints)
+                {
+                    writer.Line($"{KnownNames.LazyClear}.Finish({adjoint.AdjointName});");
+                }
+            }
         }
     }
 

@@ -329,7 +329,7 @@ public sealed partial class Sequential
         {
             foreach (Tensor gradient in Gradients)
             {
-                gradient.Clear();
+                gradient.ClearLazily(); // the weight gradients' products then write them once (see Tensor.ClearLazily)
             }
             _logits = TensorReuse.ZerosLike(_logits, _partial!);
             Span<float> logits = _logits.AsSpan();

@@ -480,10 +480,11 @@ public sealed partial class Sequential
     /// </summary>
     private float TrainingStep(Workspace workspace, Tensor[] gradients, bool fused, out Tensor output)
     {
-        // The pullbacks add into their adjoints, so every adjoint starts from zero.
+        // The pullbacks add into their adjoints, so every adjoint starts from zero; lazily, so that the weight
+        // gradient's product writes it once instead of adding into a cleared one.
         foreach (Tensor gradient in gradients)
         {
-            gradient.Clear();
+            gradient.ClearLazily();
         }
         output = TrainingForward(workspace, fused);
 
@@ -495,7 +496,7 @@ public sealed partial class Sequential
         {
             // The first layer's input is the data: no adjoint, so its backward pass skips the x-side product.
             Tensor? dInput = i == 0 ? null : workspace.OutputAdjoints[i - 1];
-            dInput?.Clear();
+            dInput?.ClearLazily();
             workspace.Passes[i].Backward(workspace.OutputAdjoints[i], dInput, gradients[2 * i], gradients[(2 * i) + 1]);
         }
         return loss;

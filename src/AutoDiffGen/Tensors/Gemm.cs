@@ -96,7 +96,19 @@ public static class Gemm
                 $"{operation}: C has shape {c.ShapeText} but A has shape {a.ShapeText} and B has shape {b.ShapeText}, so C must be [{m}, {n}].",
                 nameof(c));
         }
-        Multiply(layout, a.AsSpan(), b.AsSpan(), c.AsSpan(), m, k, n, accumulate, maxThreads, kernel);
+        ReadOnlySpan<float> aElements = a.AsSpan();
+        ReadOnlySpan<float> bElements = b.AsSpan();
+        // A lazily cleared C is zero, so adding the product into it is writing it: one pass over C instead of two.
+        bool clearTaken = accumulate && c.TakePendingClear();
+        try
+        {
+            Multiply(layout, aElements, bElements, c.AsSpan(), m, k, n, accumulate && !clearTaken, maxThreads, kernel);
+        }
+        catch when (clearTaken)
+        {
+            c.Clear(); // C must not be left holding what it held before the lazy clear
+            throw;
+        }
     }
 
     /// <summary>

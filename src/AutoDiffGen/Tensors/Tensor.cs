@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace AutoDiffGen.Tensors;
@@ -16,6 +17,10 @@ namespace AutoDiffGen.Tensors;
 public sealed class Tensor
 {
     private readonly float[] _data;
+
+    // Set by ClearLazily: the elements count as zero, but the memory is written only when the tensor is next used
+    // (Elements), unless a kernel that overwrites every element takes the pending clear instead (TakePendingClear).
+    private bool _clearPending;
 
     private Tensor(int rank, int rows, int columns, float[] data)
     {
@@ -55,15 +60,15 @@ public sealed class Tensor
     /// <summary>The element at <paramref name="index"/> in row-major order.</summary>
     public float this[int index]
     {
-        get => _data[index];
-        set => _data[index] = value;
+        get => Elements[index];
+        set => Elements[index] = value;
     }
 
     /// <summary>The element at (<paramref name="row"/>, <paramref name="column"/>).</summary>
     public float this[int row, int column]
     {
-        get => _data[Offset(row, column)];
-        set => _data[Offset(row, column)] = value;
+        get => Elements[Offset(row, column)];
+        set => Elements[Offset(row, column)] = value;
     }
 
     /// <summary>A zero vector.</summary>
@@ -100,7 +105,7 @@ public sealed class Tensor
     }
 
     /// <summary>The elements in row-major order.</summary>
-    public Span<float> AsSpan() => _data;
+    public Span<float> AsSpan() => Elements;
 
     /// <summary>The elements of one row.</summary>
     public Span<float> Row(int row)
@@ -109,18 +114,57 @@ public sealed class Tensor
         {
             throw new ArgumentOutOfRangeException(nameof(row), row, $"Row {row} is outside a tensor of shape {ShapeText}.");
         }
-        return _data.AsSpan(row * Columns, Columns);
+        return Elements.AsSpan(row * Columns, Columns);
     }
 
     /// <summary>Sets every element to zero.</summary>
-    public void Clear() => Array.Clear(_data);
+    public void Clear()
+    {
+        Array.Clear(_data);
+        _clearPending = false;
+    }
+
+    /// <summary>
+    /// Makes every element zero as <see cref="Clear"/> does, but writes the memory only when the tensor is next used, so
+    /// that a product that adds into it (<see cref="Gemm"/> with <c>accumulate: true</c>) writes it once instead of after
+    /// a clear. Used for adjoints, which start at zero and are then added into. A span taken before this call does not
+    /// see the zeros until the tensor is used again; take spans after it.
+    /// </summary>
+    internal void ClearLazily() => _clearPending = true;
+
+    /// <summary>
+    /// Drops a pending <see cref="ClearLazily"/>, for a caller about to overwrite every element; returns whether one was
+    /// pending (the elements then count as zero, and the caller must write them all).
+    /// </summary>
+    internal bool TakePendingClear()
+    {
+        bool pending = _clearPending;
+        _clearPending = false;
+        return pending;
+    }
+
+    /// <summary>The elements, cleared first if a lazy clear is pending. Every read or write of the elements goes through here.</summary>
+    private float[] Elements
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if (_clearPending)
+            {
+                Clear();
+            }
+            return _data;
+        }
+    }
 
     /// <summary>Copies this tensor's elements into <paramref name="destination"/>, which must have the same shape.</summary>
     public void CopyTo(Tensor destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
         TensorShapes.RequireSameShape(this, destination, nameof(destination));
-        _data.AsSpan().CopyTo(destination._data);
+        ReadOnlySpan<float> source = Elements;
+        destination._clearPending = false; // every element is overwritten below
+        source.CopyTo(destination._data);
     }
 
     /// <summary>A new tensor with the same shape and elements.</summary>

@@ -218,9 +218,18 @@ static partial class Network
         global::System.ArgumentNullException.ThrowIfNull(targets);
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(w, dW, "w", "dW");
         global::AutoDiffGen.CompilerServices.GradientGuards.SameShape(b, dB, "b", "dB");
-        dW?.Clear();
-        dB?.Clear();
-        return LossValueAndPullback(w, b, x, targets, 1f, dW, dB);
+        global::AutoDiffGen.CompilerServices.LazyClear.Start(dW);
+        global::AutoDiffGen.CompilerServices.LazyClear.Start(dB);
+        try
+        {
+            return LossValueAndPullback(w, b, x, targets, 1f, dW, dB);
+        }
+        finally
+        {
+            // An adjoint that got no contribution is still unwritten; write its zeros before the caller reads it.
+            global::AutoDiffGen.CompilerServices.LazyClear.Finish(dW);
+            global::AutoDiffGen.CompilerServices.LazyClear.Finish(dB);
+        }
     }
 
     /// <summary>

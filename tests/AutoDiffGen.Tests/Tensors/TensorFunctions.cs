@@ -14,4 +14,9 @@ public static partial class TensorFunctions
         Tensor logits = Layers.Dense(hidden, w2, b2);
         return Losses.SoftmaxCrossEntropy(logits, labels);
     }
+
+    /// <summary>A linear classifier's loss with a parameter it never uses, whose gradient is therefore zero.</summary>
+    [Differentiable]
+    public static float LossIgnoringUnused(Tensor w, Tensor unused, [NoDerivative] Tensor x, [NoDerivative] int[] labels) =>
+        Losses.SoftmaxCrossEntropy(TensorOps.MatMul(x, w), labels);
 }
