@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using System.Text;
 
 namespace AutoDiffGen.Tensors;
@@ -18,9 +19,11 @@ public sealed class Tensor
 {
     private readonly float[] _data;
 
-    // Set by ClearLazily: the elements count as zero, but the memory is written only when the tensor is next used
+    // 1 after ClearLazily: the elements count as zero, but the memory is written only when the tensor is next used
     // (Elements), unless a kernel that overwrites every element takes the pending clear instead (TakePendingClear).
-    private bool _clearPending;
+    // Writing the zeros and taking the clear lock _data, so threads that start using the tensor at once (each writing
+    // its own part) clear it once, before any of them writes.
+    private int _clearPending;
 
     private Tensor(int rank, int rows, int columns, float[] data)
     {
@@ -121,7 +124,7 @@ public sealed class Tensor
     public void Clear()
     {
         Array.Clear(_data);
-        _clearPending = false;
+        Volatile.Write(ref _clearPending, 0);
     }
 
     /// <summary>
@@ -130,7 +133,7 @@ public sealed class Tensor
     /// a clear. Used for adjoints, which start at zero and are then added into. A span taken before this call does not
     /// see the zeros until the tensor is used again; take spans after it.
     /// </summary>
-    internal void ClearLazily() => _clearPending = true;
+    internal void ClearLazily() => Volatile.Write(ref _clearPending, 1);
 
     /// <summary>
     /// Drops a pending <see cref="ClearLazily"/>, for a caller about to overwrite every element; returns whether one was
@@ -138,9 +141,16 @@ public sealed class Tensor
     /// </summary>
     internal bool TakePendingClear()
     {
-        bool pending = _clearPending;
-        _clearPending = false;
-        return pending;
+        if (Volatile.Read(ref _clearPending) == 0)
+        {
+            return false;
+        }
+        lock (_data)
+        {
+            bool pending = _clearPending != 0;
+            _clearPending = 0;
+            return pending;
+        }
     }
 
     /// <summary>The elements, cleared first if a lazy clear is pending. Every read or write of the elements goes through here.</summary>
@@ -149,11 +159,23 @@ public sealed class Tensor
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
-            if (_clearPending)
+            if (Volatile.Read(ref _clearPending) != 0)
             {
-                Clear();
+                WritePendingZeros();
             }
             return _data;
+        }
+    }
+
+    private void WritePendingZeros()
+    {
+        lock (_data)
+        {
+            if (_clearPending != 0)
+            {
+                Array.Clear(_data);
+                Volatile.Write(ref _clearPending, 0);
+            }
         }
     }
 
@@ -163,7 +185,7 @@ public sealed class Tensor
         ArgumentNullException.ThrowIfNull(destination);
         TensorShapes.RequireSameShape(this, destination, nameof(destination));
         ReadOnlySpan<float> source = Elements;
-        destination._clearPending = false; // every element is overwritten below
+        destination.TakePendingClear(); // every element is overwritten below
         source.CopyTo(destination._data);
     }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Diagnostics;
+using System.Threading;
 using AutoDiffGen.CompilerServices;
 using AutoDiffGen.Tensors;
 
@@ -58,6 +60,45 @@ public class LazyClearTests
         Tensor tensor = LazilyCleared(2, 3);
         tensor[1, 1] = 4f;
         Assert.Equal([0f, 0f, 0f, 0f, 4f, 0f], tensor.AsSpan().ToArray());
+    }
+
+    [Fact]
+    public void A_thread_that_starts_using_it_while_another_writes_the_zeros_waits_and_clears_nothing()
+    {
+        // The early thread takes the span (which writes 64 MB of pending zeros, milliseconds of work) and then fills
+        // the second half. The late thread takes its span half a millisecond later, in the middle of those zeros, and
+        // fills the first half. Had it cleared as well, it would still be clearing the second half while the early
+        // thread fills it.
+        const int length = 1 << 24;
+        var tensor = new Tensor(length);
+        for (int round = 0; round < 10; round++)
+        {
+            tensor.AsSpan().Fill(float.NaN);
+            tensor.ClearLazily();
+            int earlyStarted = 0;
+            var late = new Thread(() =>
+            {
+                while (Volatile.Read(ref earlyStarted) == 0)
+                {
+                    Thread.SpinWait(1);
+                }
+                var delay = Stopwatch.StartNew();
+                while (delay.Elapsed.TotalMilliseconds < 0.5)
+                {
+                    Thread.SpinWait(1);
+                }
+                tensor.AsSpan()[..(length / 2)].Fill(1f);
+            });
+            late.Start();
+            Thread.Sleep(20); // let the late thread reach its spin
+            Volatile.Write(ref earlyStarted, 1);
+            tensor.AsSpan()[(length / 2)..].Fill(2f);
+            late.Join();
+
+            Span<float> values = tensor.AsSpan();
+            Assert.Equal(-1, values[..(length / 2)].IndexOfAnyExcept(1f));
+            Assert.Equal(-1, values[(length / 2)..].IndexOfAnyExcept(2f));
+        }
     }
 
     [Fact]
