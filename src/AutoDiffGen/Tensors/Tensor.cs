@@ -1,8 +1,8 @@
 using System;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Threading;
 using System.Text;
+using System.Threading;
 
 namespace AutoDiffGen.Tensors;
 
