@@ -6,7 +6,8 @@ namespace AutoDiffGen.Benchmarks;
 
 /// <summary>
 /// One short job for every benchmark class (1 launch, 3 warm-up and 15 measured iterations) so that the suite
-/// finishes in about four minutes on two cores. The machine is shared, so read the Median column and the ratios
+/// finishes in about a quarter of an hour on two cores (GemmBenchmarks, with its OpenBLAS and FMA-peak rows, about 8
+/// minutes of it). The machine is shared, so read the Median column and the ratios
 /// (measured side by side in one run) rather than absolute means.
 /// </summary>
 /// <remarks>
