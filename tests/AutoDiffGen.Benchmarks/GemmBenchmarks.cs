@@ -155,7 +155,8 @@ public class GemmBenchmarks
     [Flops(2L * Inputs * Batch * ShardHidden)]
     public void OpenBlasShardWeightGradient() => OpenBlas.AtB(_images, _dHiddenShard, _dW1Shard, accumulate: true);
 
-    private static Tensor RandomMatrix(Random random, int rows, int columns)
+    /// <summary>A matrix of uniform values in [-1, 1); the verification of the OpenBLAS products uses it too.</summary>
+    internal static Tensor RandomMatrix(Random random, int rows, int columns)
     {
         Tensor matrix = Tensor.Zeros(rows, columns);
         Span<float> values = matrix.AsSpan();

@@ -124,14 +124,14 @@ public static class Verification
         }
         output.WriteLine($"  {OpenBlas.Configuration}, {OpenBlas.Threads} threads");
         var random = new Random(11);
-        Tensor images = RandomMatrix(random, 128, 784);
-        Tensor w1 = RandomMatrix(random, 784, 512);
-        Tensor dHidden = RandomMatrix(random, 128, 512);
-        Tensor dLogits = RandomMatrix(random, 128, 10);
-        Tensor w2 = RandomMatrix(random, 512, 10);
+        Tensor images = GemmBenchmarks.RandomMatrix(random, 128, 784);
+        Tensor w1 = GemmBenchmarks.RandomMatrix(random, 784, 512);
+        Tensor dHidden = GemmBenchmarks.RandomMatrix(random, 128, 512);
+        Tensor dLogits = GemmBenchmarks.RandomMatrix(random, 128, 10);
+        Tensor w2 = GemmBenchmarks.RandomMatrix(random, 512, 10);
         // The accumulating products start from the same non-zero C in both, so beta = 1 is checked too.
-        Tensor dW1Start = RandomMatrix(random, 784, 512);
-        Tensor dHiddenStart = RandomMatrix(random, 128, 512);
+        Tensor dW1Start = GemmBenchmarks.RandomMatrix(random, 784, 512);
+        Tensor dHiddenStart = GemmBenchmarks.RandomMatrix(random, 128, 512);
         bool ok = true;
         ok &= CompareProducts(output, "AB  hidden = X·W1 (128×784 · 784×512)", Tensor.Zeros(128, 512),
             c => Gemm.AB(images, w1, c, accumulate: false), c => OpenBlas.AB(images, w1, c, accumulate: false));
@@ -162,17 +162,6 @@ public static class Verification
         bool ok = worst <= 1e-5;
         output.WriteLine($"{(ok ? "ok  " : "FAIL")} OpenBLAS {name}: largest difference from Gemm {worst:E2} of the largest entry {scale:G4}");
         return ok;
-    }
-
-    private static Tensor RandomMatrix(Random random, int rows, int columns)
-    {
-        Tensor matrix = Tensor.Zeros(rows, columns);
-        Span<float> values = matrix.AsSpan();
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)(2 * random.NextDouble() - 1);
-        }
-        return matrix;
     }
 
     /// <summary>Central differences for the parameters in <paramref name="indices"/>; NaN for the others.</summary>
