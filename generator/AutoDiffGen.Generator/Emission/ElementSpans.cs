@@ -51,6 +51,7 @@ internal sealed class ElementSpans
             tensors.Add(method.SeedName);
         }
         var touched = new SortedSet<string>(System.StringComparer.Ordinal);
+        var shapes = new SortedSet<(string Tensor, TensorDimension Dimension)>();
         foreach (IrStmt statement in IrWalk.All(statements))
         {
             if (statement is Assign { Index: not null } assign && tensors.Contains(assign.Target))
@@ -63,15 +64,7 @@ internal sealed class ElementSpans
             }
             foreach (IrExpr expr in IrWalk.SweepExpressions(statement))
             {
-                CollectElementReads(expr, tensors, touched);
-            }
-        }
-        var shapes = new SortedSet<(string Tensor, TensorDimension Dimension)>();
-        foreach (IrStmt statement in IrWalk.All(statements))
-        {
-            foreach (IrExpr expr in IrWalk.SweepExpressions(statement))
-            {
-                CollectDimensions(expr, tensors, shapes);
+                CollectElementsAndDimensions(expr, tensors, touched, shapes);
             }
         }
         var used = new HashSet<string>(taken);
@@ -151,27 +144,21 @@ internal sealed class ElementSpans
         _ => expr,
     };
 
-    private static void CollectDimensions(IrExpr expr, ISet<string> tensors, ISet<(string Tensor, TensorDimension Dimension)> shapes)
+    /// <summary>The tensors whose elements <paramref name="expr"/> reads, and the tensor dimensions it reads.</summary>
+    private static void CollectElementsAndDimensions(
+        IrExpr expr, HashSet<string> tensors, ISet<string> touched, ISet<(string Tensor, TensorDimension Dimension)> shapes)
     {
+        if (expr is ElementRef e && tensors.Contains(e.Array))
+        {
+            touched.Add(e.Array);
+        }
         if (expr is DimensionOf d && tensors.Contains(d.Tensor))
         {
             shapes.Add((d.Tensor, d.Dimension));
         }
         foreach (IrExpr child in IrWalk.Children(expr))
         {
-            CollectDimensions(child, tensors, shapes);
-        }
-    }
-
-    private static void CollectElementReads(IrExpr expr, HashSet<string> tensors, ISet<string> touched)
-    {
-        if (expr is ElementRef e && tensors.Contains(e.Array))
-        {
-            touched.Add(e.Array);
-        }
-        foreach (IrExpr child in IrWalk.Children(expr))
-        {
-            CollectElementReads(child, tensors, touched);
+            CollectElementsAndDimensions(child, tensors, touched, shapes);
         }
     }
 }

@@ -89,7 +89,7 @@ internal static class GradientEmitter
         string parameters = string.Join(", ", PrimalParameters(primal).Concat(method.Adjoints.Select(a => AdjointParameter(a, "out"))));
         using (writer.Block($"{primal.Accessibility} static {Real(primal)} {primal.GradientName}({parameters})"))
         {
-            WriteLengthChecks(writer, method);
+            WriteArgumentChecks(writer, method);
             // Tensor adjoints are cleared lazily: the product that first adds into one then writes it in one pass.
             AdjointParameter[] tensorAdjoints = [.. method.Adjoints.Where(a => a.PrimalType.IsTensor)];
             foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsSequence))
@@ -142,7 +142,7 @@ internal static class GradientEmitter
             {
                 writer.Line($"global::System.ArgumentNullException.ThrowIfNull({method.SeedName});");
             }
-            WriteLengthChecks(writer, method);
+            WriteArgumentChecks(writer, method);
             WriteCallAddingScalarParts(writer, method, method.CoreName, primal.Parameters.Select(p => p.Name).Concat([method.SeedName]), []);
         }
     }
@@ -607,7 +607,8 @@ internal static class GradientEmitter
             ? $"{KnownNames.TensorType}? {adjoint.AdjointName}"
             : $"{KnownNames.Span}<{ScalarKinds.Keyword(adjoint.PrimalType.Element)}> {adjoint.AdjointName}";
 
-    private static void WriteLengthChecks(SourceWriter writer, AdjointMethod method)
+    /// <summary>The checks of the entry points: null tensors without an adjoint, tensor adjoints of the wrong shape, spans of the wrong length.</summary>
+    private static void WriteArgumentChecks(SourceWriter writer, AdjointMethod method)
     {
         WriteNullChecksOfTensorsWithoutAdjoint(writer, method);
         foreach (AdjointParameter adjoint in method.Adjoints.Where(a => a.PrimalType.IsTensor))
