@@ -28,8 +28,7 @@ public static class InterleavedStepComparison
         {
             foreach (int threads in new[] { 1, 2 })
             {
-                TensorParallelism.MaxThreads = threads;
-                double[] medians = MeasureMedians(rounds);
+                double[] medians = MeasureMedians(threads, rounds);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {threads} | {medians[0]:0.000} ms | {medians[1]:0.000} ms | {medians[1] / medians[0]:0.000} | {medians[2] / medians[0]:0.000} |"));
             }
@@ -40,19 +39,15 @@ public static class InterleavedStepComparison
         }
     }
 
-    /// <summary>The median milliseconds of the hand-written step, the generated one and the generated unfused one.</summary>
-    private static double[] MeasureMedians(int rounds)
+    /// <summary>
+    /// The median milliseconds of <see cref="TrainingStepBenchmarks"/>' three benchmarks (hand-written, generated,
+    /// generated unfused) on <paramref name="threads"/> threads, set up as BenchmarkDotNet sets them up.
+    /// </summary>
+    private static double[] MeasureMedians(int threads, int rounds)
     {
-        var inputs = new MnistStepInputs(new Random(7));
-        var hand = new HandWrittenMnistStep();
-        Func<float>[] steps =
-        [
-            () => hand.LossGradient(inputs),
-            () => MnistNetwork.LossGradient(inputs.W1, inputs.B1, inputs.W2, inputs.B2, inputs.Images, inputs.Labels,
-                inputs.DW1, inputs.DB1, inputs.DW2, inputs.DB2),
-            () => MnistNetwork.UnfusedLossGradient(inputs.W1, inputs.B1, inputs.W2, inputs.B2, inputs.Images, inputs.Labels,
-                inputs.DW1, inputs.DB1, inputs.DW2, inputs.DB2),
-        ];
+        var benchmarks = new TrainingStepBenchmarks { Threads = threads };
+        benchmarks.Setup();
+        Func<float>[] steps = [benchmarks.HandWritten, benchmarks.Generated, benchmarks.GeneratedUnfused];
         for (int round = 0; round < WarmUpRounds; round++)
         {
             foreach (Func<float> step in steps)

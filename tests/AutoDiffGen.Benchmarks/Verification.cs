@@ -94,15 +94,7 @@ public static class Verification
         foreach ((Tensor g, Tensor h) in new[]
             { (generatedInputs.DW1, handInputs.DW1), (generatedInputs.DB1, handInputs.DB1), (generatedInputs.DW2, handInputs.DW2), (generatedInputs.DB2, handInputs.DB2) })
         {
-            double scale = 1e-12;
-            for (int i = 0; i < h.Length; i++)
-            {
-                scale = Math.Max(scale, Math.Abs(h[i]));
-            }
-            for (int i = 0; i < h.Length; i++)
-            {
-                worst = Math.Max(worst, Math.Abs(g[i] - h[i]) / scale);
-            }
+            worst = Math.Max(worst, LargestDifference(g, h, out _));
         }
         bool ok = worst <= 1e-4;
         output.WriteLine($"{(ok ? "ok  " : "FAIL")} MNIST step (784-512-10, batch 128): largest relative difference {worst:E2}");
@@ -142,13 +134,13 @@ public static class Verification
         return ok;
     }
 
-    private static bool CompareProducts(TextWriter output, string name, Tensor start, Action<Tensor> managed, Action<Tensor> openBlas)
+    /// <summary>
+    /// The largest |actual − expected| over the elements, relative to the largest |expected| (<paramref name="scale"/>);
+    /// infinite when a difference is NaN.
+    /// </summary>
+    private static double LargestDifference(Tensor actual, Tensor expected, out double scale)
     {
-        Tensor expected = start.Clone();
-        Tensor actual = start.Clone();
-        managed(expected);
-        openBlas(actual);
-        double scale = 1e-12;
+        scale = 1e-12;
         for (int i = 0; i < expected.Length; i++)
         {
             scale = Math.Max(scale, Math.Abs(expected[i]));
@@ -159,6 +151,16 @@ public static class Verification
             double difference = Math.Abs(actual[i] - expected[i]) / scale;
             worst = double.IsNaN(difference) ? double.PositiveInfinity : Math.Max(worst, difference);
         }
+        return worst;
+    }
+
+    private static bool CompareProducts(TextWriter output, string name, Tensor start, Action<Tensor> managed, Action<Tensor> openBlas)
+    {
+        Tensor expected = start.Clone();
+        Tensor actual = start.Clone();
+        managed(expected);
+        openBlas(actual);
+        double worst = LargestDifference(actual, expected, out double scale);
         bool ok = worst <= 1e-5;
         output.WriteLine($"{(ok ? "ok  " : "FAIL")} OpenBLAS {name}: largest difference from Gemm {worst:E2} of the largest entry {scale:G4}");
         return ok;
