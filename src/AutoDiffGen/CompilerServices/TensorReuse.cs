@@ -8,6 +8,12 @@ namespace AutoDiffGen.CompilerServices;
 /// per-thread cache): the previous tensor is cleared and returned when its shape fits, so a training step allocates
 /// nothing after the first.
 /// </summary>
+/// <remarks>
+/// The clear is lazy (<see cref="Tensor"/>'s <c>ClearLazily</c>): an adjoint that a product adds into first (the
+/// matrix-multiply pullback's <c>Gemm</c> with <c>accumulate: true</c>) is then written once instead of cleared and
+/// added into, and any other use writes the zeros first. Generated code takes a tensor's span after assigning it, so no
+/// span from before the clear is read.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class TensorReuse
 {
@@ -16,7 +22,7 @@ public static class TensorReuse
     {
         if (previous is not null && previous.HasShapeOf(like))
         {
-            previous.Clear();
+            previous.ClearLazily();
             return previous;
         }
         return Tensor.ZerosLike(like);
@@ -27,7 +33,7 @@ public static class TensorReuse
     {
         if (previous is { Rank: 1 } && previous.Length == length)
         {
-            previous.Clear();
+            previous.ClearLazily();
             return previous;
         }
         return Tensor.Zeros(length);
@@ -38,7 +44,7 @@ public static class TensorReuse
     {
         if (previous is { Rank: 2 } && previous.Rows == rows && previous.Columns == columns)
         {
-            previous.Clear();
+            previous.ClearLazily();
             return previous;
         }
         return Tensor.Zeros(rows, columns);

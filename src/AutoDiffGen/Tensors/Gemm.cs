@@ -98,8 +98,9 @@ public static class Gemm
         }
         ReadOnlySpan<float> aElements = a.AsSpan();
         ReadOnlySpan<float> bElements = b.AsSpan();
-        // A lazily cleared C is zero, so adding the product into it is writing it: one pass over C instead of two.
-        bool clearTaken = accumulate && c.TakePendingClear();
+        // Every element of C is written, so a pending lazy clear of C is dropped rather than done; C is then zero, so
+        // adding the product into it is writing it: one pass over C instead of two.
+        bool clearTaken = c.TakePendingClear();
         try
         {
             Multiply(layout, aElements, bElements, c.AsSpan(), m, k, n, accumulate && !clearTaken, maxThreads, kernel);

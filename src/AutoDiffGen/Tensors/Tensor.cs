@@ -130,8 +130,8 @@ public sealed class Tensor
     /// <summary>
     /// Makes every element zero as <see cref="Clear"/> does, but writes the memory only when the tensor is next used, so
     /// that a product that adds into it (<see cref="Gemm"/> with <c>accumulate: true</c>) writes it once instead of after
-    /// a clear. Used for adjoints, which start at zero and are then added into. A span taken before this call does not
-    /// see the zeros until the tensor is used again; take spans after it.
+    /// a clear. Used for adjoints, which start at zero and are then added into, and for the zero tensors generated code
+    /// reuses. A span taken before this call does not see the zeros until the tensor is used again; take spans after it.
     /// </summary>
     internal void ClearLazily() => Volatile.Write(ref _clearPending, 1);
 
